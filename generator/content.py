@@ -1,0 +1,186 @@
+"""Discover content files and split each into front matter and Markdown body.
+
+Only this module (with config.py) reads the site folder. Parsing is a pure
+function of (path, bytes) so it can later be cached by hash and run in a pool.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import yamltext
+from .config import nearest
+from .errors import Problems
+
+FOLDERS = ("sessions", "reports", "deputies", "voices", "news", "pages", "suggestions")
+FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+@dataclass
+class Document:
+    """One content file: where it is, its front matter with field lines, its body."""
+
+    folder: str
+    id: str
+    path: str  # relative to the site folder, POSIX
+    meta: dict[str, Any]
+    lines: dict[str, int] = field(default_factory=dict)  # field -> 1-based line in the file
+    body: str = ""
+    body_line: int = 1  # line of the file where the body starts
+
+    def line_of(self, name: str) -> int:
+        """The line of a field, or of the front matter's start when the field is missing."""
+        return self.lines.get(name, 1)
+
+
+def parse_document(path: str, folder: str, raw: bytes, problems: Problems) -> Document | None:
+    """Turn a file's bytes into a Document, recording problems instead of raising."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        problems.error(path, "文件不是 UTF-8 编码（可能是 GBK）。", line=line,
+                       fix="用编辑器把文件另存为 UTF-8 编码。")
+        return None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        problems.error(path, "文件中有空字符（\\0），不是正常的文本文件。", fix="检查文件是否损坏，重新保存为纯文本。")
+        return None
+    lines = text.split("\n")
+    if not lines or not FENCE.match(lines[0]) or lines[0].startswith("..."):
+        problems.error(path, "文件开头没有 front matter。", line=1,
+                       fix="第一行写 ---，接着写 title: 等字段，再用一行 --- 结束，然后是正文。")
+        return None
+    end = next((i for i in range(1, len(lines)) if FENCE.match(lines[i])), None)
+    if end is None:
+        problems.error(path, "front matter 没有结束的 --- 行。", line=1,
+                       fix="在最后一个字段之后加一行 ---。")
+        return None
+    try:
+        meta, key_lines = yamltext.load("\n".join(lines[1:end]))
+    except yamltext.YamlSyntaxError as exc:
+        problems.error(path, f"front matter 的 YAML 格式有误：{exc.detail}",
+                       line=exc.line + 1 if exc.line else None,
+                       fix="检查缩进、冒号后的空格和引号是否成对；含冒号的文字要加引号。")
+        return None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        problems.error(path, "front matter 应是“字段: 值”的列表。", line=2,
+                       fix="每行写一个字段，如 title: 标题。")
+        return None
+    field_lines = {str(k[0]): v + 1 for k, v in key_lines.items() if len(k) == 1}
+    doc_id = Path(path).name[:-3]
+    return Document(folder=folder, id=doc_id, path=path, meta={str(k): v for k, v in meta.items()},
+                    lines=field_lines, body="\n".join(lines[end + 1:]), body_line=end + 2)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
+
+
+def discover(site_dir: Path, problems: Problems) -> list[tuple[str, str, Path]]:
+    """List (folder, relative path, absolute path) of every content file, sorted.
+
+    Symlinks that lead outside the site folder are refused: a content folder
+    must never publish a file from elsewhere on the machine.
+    """
+    root = site_dir.resolve()
+    content = site_dir / "content"
+    found: list[tuple[str, str, Path]] = []
+    if not content.is_dir():
+        problems.error("content", "找不到 content 文件夹。", fix="在网站文件夹中建立 content/，其中放 sessions/、deputies/ 等子文件夹。")
+        return found
+    for entry in sorted(os.listdir(content)):
+        full = content / entry
+        if entry.startswith(".") or not full.is_dir():
+            if entry.endswith(".md"):
+                problems.warn(f"content/{entry}", "这个文件不在任何内容文件夹里，没有发布。",
+                              fix=f"移到 {'、'.join(FOLDERS)} 之一中。")
+            continue
+        if entry not in FOLDERS:
+            guess = nearest(entry, FOLDERS)
+            problems.warn(f"content/{entry}", "未知的内容文件夹，其中的文件没有发布。",
+                          fix=f"是不是想用 {guess}？" if guess else f"可用的文件夹：{'、'.join(FOLDERS)}")
+            continue
+        if not _inside(full, root):
+            problems.error(f"content/{entry}", "这个文件夹是指向网站文件夹之外的链接，不能使用。",
+                           fix="把内容复制到网站文件夹中，不要用符号链接。")
+            continue
+        for dirpath, dirnames, filenames in os.walk(full, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for d in list(dirnames):
+                if os.path.islink(os.path.join(dirpath, d)) and not _inside(Path(dirpath, d), root):
+                    rel = Path(dirpath, d).relative_to(site_dir).as_posix()
+                    problems.error(rel, "这个文件夹是指向网站文件夹之外的链接，不能使用。",
+                                   fix="把内容复制到网站文件夹中，不要用符号链接。")
+                    dirnames.remove(d)
+            for name in sorted(filenames):
+                if name.startswith(".") or not name.endswith(".md"):
+                    continue
+                abs_path = Path(dirpath, name)
+                rel = abs_path.relative_to(site_dir).as_posix()
+                if not _inside(abs_path, root):
+                    problems.error(rel, "这个文件是指向网站文件夹之外的链接，不能使用。",
+                                   fix="把文件复制到网站文件夹中，不要用符号链接。")
+                    continue
+                found.append((entry, rel, abs_path))
+    return found
+
+
+def read_documents(site_dir: Path, problems: Problems) -> list[Document]:
+    """Read and parse every content file of a site; ids unique within each folder."""
+    documents: list[Document] = []
+    seen: dict[tuple[str, str], str] = {}
+    for folder, rel, abs_path in discover(site_dir, problems):
+        try:
+            raw = abs_path.read_bytes()
+        except OSError as exc:
+            problems.error(rel, f"无法读取文件：{exc.strerror}。")
+            continue
+        doc = parse_document(rel, folder, raw, problems)
+        if doc is None:
+            continue
+        key = (folder, doc.id)
+        if key in seen:
+            problems.error(rel, f"文件名（id）“{doc.id}”与 {seen[key]} 重复；同一内容文件夹中 id 必须唯一，子文件夹也算在内。",
+                           fix="给其中一个文件改名。")
+            continue
+        seen[key] = rel
+        documents.append(doc)
+    return documents
+
+
+def discover_assets(site_dir: Path, folder: str, problems: Problems) -> dict[str, Path]:
+    """Files under media/ (or static/) to publish as they are: site-relative path -> file.
+
+    Links that lead outside the site folder are refused, like content ones.
+    """
+    root = site_dir.resolve()
+    base = site_dir / folder
+    found: dict[str, Path] = {}
+    if not base.is_dir():
+        return found
+    if not _inside(base, root):
+        problems.error(folder, "这个文件夹是指向网站文件夹之外的链接，不能使用。", fix="把文件复制到网站文件夹中。")
+        return found
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            abs_path = Path(dirpath, name)
+            rel = abs_path.relative_to(site_dir).as_posix()
+            if not _inside(abs_path, root) or not abs_path.is_file():
+                problems.error(rel, "这是指向网站文件夹之外（或无效）的链接，不能发布。", fix="把文件本身复制到这里。")
+                continue
+            found[rel] = abs_path
+    return found

@@ -1,0 +1,228 @@
+"""The front-matter schema of each content folder, and its type checks.
+
+One declaration serves validation, error messages and the `new` scaffolding,
+so the contract in content-format.md lives in exactly one place in code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .config import nearest
+from .content import Document
+from .errors import Problems
+
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SLUG_RE = re.compile(r"^[a-z0-9-]+$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter field: its type, whether it is required, what it means."""
+
+    name: str
+    kind: str  # text | date | bool | int | list | choice | figures
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+COMMON = (
+    Field("slug", "text", help="网址中使用的英文名，只能有小写字母、数字和连字符"),
+    Field("draft", "bool", help="true 表示草稿，不发布"),
+    Field("summary", "text", help="列表中显示的摘要；不写则取正文第一段"),
+    Field("topics", "list", help="专题，须在 site.yaml 中声明"),
+)
+
+SCHEMA: dict[str, tuple[Field, ...]] = {
+    "sessions": (
+        Field("title", "text", True, help="会议名称"),
+        Field("start", "date", True, help="开幕日期 YYYY-MM-DD"),
+        Field("end", "date", True, help="闭幕日期 YYYY-MM-DD，不早于开幕"),
+        Field("place", "text", help="会议地点"),
+        Field("type", "choice", choices=("人民代表大会", "常委会会议"), help="人民代表大会（默认）或 常委会会议"),
+        Field("figures", "figures", help="会议的数字，如 {label: 登记选民, value: 43.3万余, unit: 名}"),
+    ),
+    "deputies": (
+        Field("name", "text", True, help="姓名"),
+        Field("role", "choice", True, ("人大代表", "政协委员"), help="人大代表 或 政协委员"),
+        Field("occupation", "text", help="职业、职务"),
+        Field("gender", "text", help="性别"),
+        Field("ethnicity", "text", help="民族"),
+        Field("party", "text", help="党派"),
+        Field("constituency", "text", help="选区"),
+        Field("photo", "text", help="照片，media/ 下的路径"),
+    ),
+    "voices": (
+        Field("title", "text", True, help="标题"),
+        Field("session", "text", True, help="会议的 id，如 1-1"),
+        Field("kind", "choice", True, ("代表", "委员", "市民"), help="代表、委员 或 市民"),
+        Field("speaker", "text", True, help="发言人：代表、委员写 deputies/ 中的 id 或姓名；市民写姓名"),
+        Field("speaker_title", "text", help="发言人的身份，如 文思小学校长"),
+        Field("date", "date", help="日期，默认为会议开幕日"),
+        Field("reporter", "text", help="记者，如 记者 张华颖"),
+    ),
+    "reports": (
+        Field("title", "text", True, help="标题"),
+        Field("date", "date", True, help="日期 YYYY-MM-DD"),
+        Field("subtitle", "text", help="副标题"),
+        Field("session", "text", help="会议的 id"),
+        Field("speaker", "text", help="报告人姓名"),
+    ),
+    "news": (
+        Field("title", "text", True, help="标题"),
+        Field("date", "date", True, help="日期 YYYY-MM-DD"),
+        Field("session", "text", help="会议的 id"),
+        Field("column", "text", help="栏目，如 两会·观察员"),
+        Field("author", "text", help="作者"),
+        Field("people", "list", help="涉及的人：deputies/ 中的 id 或姓名"),
+    ),
+    "pages": (
+        Field("title", "text", True, help="标题"),
+        Field("order", "int", help="在主导航中的位置"),
+    ),
+    "suggestions": (
+        Field("title", "text", True, help="建议标题"),
+        Field("session", "text", True, help="提出建议的会议 id"),
+        Field("number", "int", help="建议编号"),
+        Field("deputies", "list", help="提出人：id 或姓名，领衔人在前"),
+        Field("status", "choice", choices=("已提交", "已交办", "办理中", "已答复"), help="办理状态"),
+        Field("handler", "list", help="承办单位，主办单位在前"),
+        Field("key", "bool", help="true 表示重点督办"),
+        Field("answered", "date", help="答复日期，仅 已答复 时填写"),
+        Field("result", "text", help="办理结果分类，仅 已答复 时填写"),
+        Field("satisfaction", "choice", choices=("满意", "基本满意", "不满意"), help="代表满意度"),
+    ),
+}
+
+KIND_NAMES = {"text": "一段文字", "date": "日期（YYYY-MM-DD）", "bool": "true 或 false",
+              "int": "整数", "list": "列表", "choice": "下列之一", "figures": "列表"}
+
+
+def fields_of(folder: str) -> tuple[Field, ...]:
+    """All fields a folder accepts, its own first, then the common ones."""
+    return SCHEMA[folder] + COMMON
+
+
+def _check(doc: Document, spec: Field, value: Any, problems: Problems) -> Any:
+    """Return the value in its proper Python type, or None after recording a problem."""
+    line = doc.line_of(spec.name)
+
+    def bad(message: str, fix: str) -> None:
+        problems.error(doc.path, message, line=line, field=spec.name, fix=fix)
+
+    if spec.kind in ("text", "choice"):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            bad(f"应是{KIND_NAMES['text']}，现在是 {_shown(value)}。", "写成一行文字，必要时加引号。")
+            return None
+        text = str(value).strip()
+        if not text and spec.required:
+            bad("不能为空。", f"填写{spec.help or spec.name}。")
+            return None
+        if spec.kind == "choice" and text not in spec.choices:
+            bad(f"“{text}”不是可用的值。", f"只能写 {' 或 '.join(spec.choices)}。")
+            return None
+        return text or None
+    if spec.kind == "date":
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        if DATE_RE.match(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                bad(f"“{text}”不是存在的日期。", "检查月份和日期，写成 YYYY-MM-DD，如 2021-07-21。")
+                return None
+        bad(f"日期“{text}”格式不对。", "写成 YYYY-MM-DD，如 2021-07-21。")
+        return None
+    if spec.kind == "bool":
+        if isinstance(value, bool):
+            return value
+        bad(f"应是 true 或 false，现在是 {_shown(value)}。", "写 true 或 false。")
+        return None
+    if spec.kind == "int":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        bad(f"应是整数，现在是 {_shown(value)}。", "写一个整数，如 3。")
+        return None
+    if spec.kind == "list":
+        items = value if isinstance(value, list) else [value]
+        clean: list[str] = []
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
+                bad(f"列表中的 {_shown(item)} 不是文字。", "写成 [甲, 乙] 或每行一个“- 甲”。")
+                return None
+            clean.append(str(item).strip())
+        return tuple(clean)
+    if spec.kind == "figures":
+        return _figures(doc, value, bad)
+    raise AssertionError(spec.kind)
+
+
+def _figures(doc: Document, value: Any, bad) -> tuple[tuple[str, str, str], ...] | None:
+    if not isinstance(value, list):
+        bad("应是列表。", "每项写成 {label: 登记选民, value: 43.3万余, unit: 名}。")
+        return None
+    out = []
+    for item in value:
+        if not isinstance(item, dict) or "label" not in item or "value" not in item \
+                or set(item) - {"label", "value", "unit"}:
+            bad(f"{_shown(item)} 格式不对。", "每项写成 {label: 登记选民, value: 43.3万余, unit: 名}。")
+            return None
+        parts = [item.get("label"), item.get("value"), item.get("unit", "")]
+        if any(isinstance(p, (bool, list, dict)) or p is None for p in parts):
+            bad(f"{_shown(item)} 中有不是文字的值。", "label、value、unit 都写成文字或数字。")
+            return None
+        out.append(tuple(str(p) for p in parts))
+    return tuple(out)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "空"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "一组键值"
+    if isinstance(value, list):
+        return "一个列表"
+    text = str(value)
+    return f"“{text[:40]}{'…' if len(text) > 40 else ''}”"
+
+
+def validate(doc: Document, problems: Problems) -> dict[str, Any]:
+    """Check a document's front matter against its folder's schema.
+
+    Returns every known field (None where absent or invalid); unknown fields
+    are warned about with the nearest known name, since they are usually typos.
+    """
+    specs = fields_of(doc.folder)
+    known = tuple(s.name for s in specs)
+    values: dict[str, Any] = {}
+    for spec in specs:
+        raw = doc.meta.get(spec.name)
+        if raw is None or raw == "" or raw == []:
+            if spec.required:
+                guess = next((k for k in doc.meta if k not in known and nearest(k, (spec.name,))), None)
+                hint = f"（是不是把 {spec.name} 写成了 {guess}？）" if guess else ""
+                problems.error(doc.path, f"缺少必填字段 {spec.name}{hint}。", line=1, field=spec.name,
+                               fix=f"在 front matter 中加上 {spec.name}: …（{spec.help}）。")
+            values[spec.name] = None
+            continue
+        values[spec.name] = _check(doc, spec, raw, problems)
+    for key in doc.meta:
+        if key not in known:
+            guess = nearest(key, known)
+            problems.warn(doc.path, f"未知字段 {key}，已忽略。", line=doc.line_of(key), field=key,
+                          fix=f"是不是想写 {guess}？" if guess else f"可用字段：{'、'.join(known)}")
+    slug = values.get("slug")
+    if slug is not None and not SLUG_RE.match(slug):
+        problems.error(doc.path, f"slug “{slug}” 含有不允许的字符。", line=doc.line_of("slug"), field="slug",
+                       fix="slug 只能用小写英文字母、数字和连字符（-），如 work-report-2021。")
+        values["slug"] = None
+    return values

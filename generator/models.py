@@ -1,0 +1,175 @@
+"""The in-memory site: typed objects with real fields, built whole before rendering.
+
+Objects reference each other directly (a Voice holds its Session and its
+Person); back-references (a person's voices) live in `Site` indexes, built
+in one pass by site.py. Nothing here reads files or knows about templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Union
+
+from .config import SiteConfig
+
+KIND_LABEL = {"sessions": "会议", "deputies": "代表委员", "voices": "心声", "reports": "工作报告",
+              "news": "新闻", "pages": "页面", "suggestions": "代表建议"}
+VOICE_KINDS = ("代表", "委员", "市民")
+VOICE_KIND_LABEL = {"代表": "代表心声", "委员": "委员心声", "市民": "市民热议"}
+ROLE_FOR_KIND = {"代表": "人大代表", "委员": "政协委员"}
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A declared topic, in site.yaml's order."""
+
+    name: str
+    slug: str
+    url: str
+    order: int
+
+
+@dataclass(eq=False)
+class Entry:
+    """What every content item has: identity, place, publication state, body."""
+
+    folder: str
+    id: str
+    source: str  # path relative to the site folder
+    title: str
+    slug: str
+    url: str
+    draft: bool = False
+    scheduled: bool = False  # dated after the build day
+    topics: tuple[Topic, ...] = ()
+    summary: str = ""
+    html: str = ""
+    toc: tuple[tuple[int, str, str], ...] = ()
+
+    @property
+    def published(self) -> bool:
+        return not (self.draft or self.scheduled)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABEL[self.folder]
+
+    @property
+    def sort_date(self) -> dt.date:
+        return dt.date.min
+
+
+@dataclass(eq=False)
+class Session(Entry):
+    start: dt.date = dt.date.min
+    end: dt.date = dt.date.min
+    place: str = ""
+    type: str = "人民代表大会"
+    figures: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def sort_date(self) -> dt.date:
+        return self.start
+
+
+@dataclass(eq=False)
+class Person(Entry):
+    name: str = ""
+    role: str = ""
+    occupation: str = ""
+    gender: str = ""
+    ethnicity: str = ""
+    party: str = ""
+    constituency: str = ""
+    photo: str = ""  # site-relative URL of the photo, or ""
+
+    @property
+    def initial(self) -> str:
+        return self.name[:1]
+
+
+@dataclass(eq=False)
+class Voice(Entry):
+    session: Session | None = None
+    kind: str = ""
+    speaker_name: str = ""
+    speaker: Person | None = None
+    speaker_title: str = ""
+    date: dt.date = dt.date.min
+    reporter: str = ""
+
+    @property
+    def sort_date(self) -> dt.date:
+        return self.date
+
+    @property
+    def kind_label(self) -> str:
+        return VOICE_KIND_LABEL.get(self.kind, "心声")
+
+
+@dataclass(eq=False)
+class Report(Entry):
+    date: dt.date = dt.date.min
+    subtitle: str = ""
+    session: Session | None = None
+    speaker_name: str = ""
+    speaker: Person | None = None
+
+    @property
+    def sort_date(self) -> dt.date:
+        return self.date
+
+
+@dataclass(eq=False)
+class News(Entry):
+    date: dt.date = dt.date.min
+    session: Session | None = None
+    column: str = ""
+    author: str = ""
+    people: tuple[Person, ...] = ()
+
+    @property
+    def sort_date(self) -> dt.date:
+        return self.date
+
+
+@dataclass(eq=False)
+class Page(Entry):
+    order: int | None = None
+
+
+Item = Union[Session, Person, Voice, Report, News, Page]
+
+
+@dataclass
+class Site:
+    """Everything the renderer needs, with indexes built once."""
+
+    config: SiteConfig
+    sessions: list[Session] = field(default_factory=list)  # newest first
+    people: list[Person] = field(default_factory=list)  # by role, then pinyin of name
+    voices: list[Voice] = field(default_factory=list)  # newest first
+    reports: list[Report] = field(default_factory=list)
+    news: list[News] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)  # by order, then title
+    topics: list[Topic] = field(default_factory=list)
+    # back-references, keyed by the referenced object's id()
+    by_session: dict[int, list[Entry]] = field(default_factory=dict)
+    by_person: dict[int, list[Entry]] = field(default_factory=dict)
+    by_topic: dict[str, list[Entry]] = field(default_factory=dict)
+    drafts_shown: bool = False
+
+    def session_items(self, session: Session) -> list[Entry]:
+        return self.by_session.get(id(session), [])
+
+    def person_items(self, person: Person) -> list[Entry]:
+        return self.by_person.get(id(person), [])
+
+    def topic_items(self, topic: Topic) -> list[Entry]:
+        return self.by_topic.get(topic.name, [])
+
+    @property
+    def current_session(self) -> Session | None:
+        """The latest session: what the home page leads with."""
+        return self.sessions[0] if self.sessions else None

@@ -1,0 +1,94 @@
+"""Site + routes -> output files (path, bytes), through one Jinja environment. No I/O.
+
+A site's own `templates/` overrides the generator's by file name, the way
+Hugo and MkDocs themes are overridden.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+from markupsafe import Markup
+
+from .errors import Problems
+from .models import Entry, Site
+from .routes import SECTIONS, Route
+from .urls import relative, rooted
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the published site: bytes to write, or a file to copy as it is."""
+
+    path: str  # relative to the output folder, POSIX
+    data: bytes | None = None
+    source: Path | None = None
+
+
+def cn_date(value: dt.date | None) -> str:
+    """2021-07-21 -> 2021年7月21日, the way Chinese pages show dates."""
+    if not value or value == dt.date.min:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
+    """The one Jinja environment of a build: autoescaped, strict about undefined names."""
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
+        autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["cn_date"] = cn_date
+    env.filters["iso"] = lambda d: d.isoformat() if d and d != dt.date.min else ""
+    return env
+
+
+@jinja2.pass_context
+def _url(ctx: jinja2.runtime.Context, target: Any) -> str:
+    """Link from the page being rendered to `target` (an entry, a topic or a URL)."""
+    url = target if isinstance(target, str) else target.url
+    route: Route = ctx["route"]
+    if route.url == "404.html":  # served at any address: link from the host's root
+        return rooted(url, ctx["site"].config.base_path)
+    return relative(url, route.url)
+
+
+def render_site(site: Site, routes: list[Route], env: jinja2.Environment,
+                assets: dict[str, str], problems: Problems) -> list[OutputFile]:
+    """Render every route; template errors become problems naming the template."""
+    nav = [("首页", "")] + [(label, f"{key}/") for key, label in SECTIONS] + \
+          [(p.title, p.url) for p in site.pages if p.order is not None]
+    base = {
+        "site": site, "config": site.config, "nav": nav, "assets": assets,
+        "url": _url, "linkable": lambda e: isinstance(e, Entry) and (e.published or site.drafts_shown),
+    }
+    out: list[OutputFile] = []
+    for route in routes:
+        try:
+            template = env.get_template(route.template)
+            html = template.render(**base, route=route, **route.context)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.error(f"templates/{exc.name or route.template}", f"模板语法错误：{exc.message}",
+                           line=exc.lineno, fix="检查 {% %} 和 {{ }} 是否成对。")
+            break
+        except jinja2.TemplateError as exc:
+            problems.error(f"templates/{route.template}", f"渲染 /{route.url} 时出错：{exc}",
+                           fix="检查模板中用到的变量名。")
+            break
+        out.append(OutputFile(route.path, html.encode("utf-8")))
+    return out
+
+
+def fingerprint(data: bytes) -> str:
+    """A short content hash for cache-busting asset URLs, stable across builds."""
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def markup(text: str) -> Markup:
+    """Mark sanitised HTML as safe for templates (bodies went through nh3)."""
+    return Markup(text)

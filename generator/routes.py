@@ -1,0 +1,187 @@
+"""Site -> the list of pages to render: every URL, template and context, decided once.
+
+A Route is plain data. Pagination and the session voices index are computed
+here, so templates only lay out what they are given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from .errors import Problems
+from .models import VOICE_KIND_LABEL, VOICE_KINDS, Entry, Person, Session, Site, Topic, Voice
+from .urls import RESERVED, list_url, output_path
+
+SECTIONS = (  # (section, label in the navigation and breadcrumbs)
+    ("sessions", "会议"),
+    ("deputies", "代表委员"),
+    ("voices", "心声"),
+    ("reports", "工作报告"),
+    ("news", "新闻"),
+    ("topics", "专题"),
+)
+SECTION_LABEL = dict(SECTIONS)
+ENTRY_SECTION = {"sessions": "sessions", "deputies": "deputies", "voices": "voices",
+                 "reports": "reports", "news": "news", "pages": ""}
+ENTRY_TEMPLATE = {"sessions": "session.html", "deputies": "person.html", "voices": "voice.html",
+                  "reports": "report.html", "news": "news.html", "pages": "page.html"}
+
+
+@dataclass(frozen=True)
+class Crumb:
+    title: str
+    url: str
+
+
+@dataclass
+class Route:
+    """One output page: where it goes, what renders it, with what."""
+
+    url: str
+    template: str
+    title: str
+    section: str  # navigation key; "" for home and standalone pages
+    source: str  # the content file (or "生成的页面") it comes from, for collision errors
+    context: dict[str, Any] = field(default_factory=dict)
+    crumbs: tuple[Crumb, ...] = ()
+    entry: Entry | None = None
+
+    @property
+    def path(self) -> str:
+        return output_path(self.url)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a paginated list."""
+
+    number: int
+    count: int
+    items: Sequence[Any]
+    urls: tuple[str, ...]  # URL of every page of the list
+
+    @property
+    def url(self) -> str:
+        return self.urls[self.number - 1]
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.number] if self.number < self.count else None
+
+
+def paginate(items: Sequence[Any], size: int, section: str) -> list[Pager]:
+    """Split a list into pages; an empty list still gets its first page."""
+    count = max(1, -(-len(items) // size))
+    urls = tuple(list_url(section, n) for n in range(1, count + 1))
+    return [Pager(n, count, items[(n - 1) * size:n * size], urls) for n in range(1, count + 1)]
+
+
+@dataclass(frozen=True)
+class TopicGroup:
+    topic: str  # topic name, or 其他
+    topic_url: str | None
+    voices: tuple[Voice, ...]
+
+
+@dataclass(frozen=True)
+class KindGroup:
+    kind: str  # 代表 | 委员 | 市民
+    label: str
+    count: int
+    topics: tuple[TopicGroup, ...]
+
+
+def voice_index(voices: Sequence[Voice], topics: Sequence[Topic]) -> list[KindGroup]:
+    """Group a session's voices by kind, then by topic in site.yaml's order.
+
+    A voice appears under each of its topics; one without topics under 其他.
+    """
+    groups: list[KindGroup] = []
+    for kind in VOICE_KINDS:
+        of_kind = [v for v in voices if v.kind == kind]
+        if not of_kind:
+            continue
+        by_topic = [TopicGroup(t.name, t.url, tuple(v for v in of_kind if t in v.topics)) for t in topics]
+        by_topic = [g for g in by_topic if g.voices]
+        untagged = tuple(v for v in of_kind if not v.topics)
+        if untagged:
+            by_topic.append(TopicGroup("其他", None, untagged))
+        groups.append(KindGroup(kind, VOICE_KIND_LABEL[kind], len(of_kind), tuple(by_topic)))
+    return groups
+
+
+def _home() -> Crumb:
+    return Crumb("首页", "")
+
+
+def plan(site: Site) -> list[Route]:
+    """Every page of the site, in a stable order."""
+    size = site.config.paginate
+    routes: list[Route] = [Route("", "home.html", site.config.title, "", "生成的首页",
+                                 context={"latest_news": site.news[:6], "latest_voices": site.voices[:6],
+                                          "session": site.current_session,
+                                          "reports": site.reports[:4]})]
+
+    def lists(section: str, items: Sequence[Any], template: str, **extra: Any) -> None:
+        label = SECTION_LABEL[section]
+        for pager in paginate(items, size, section):
+            title = label if pager.number == 1 else f"{label}（第{pager.number}页）"
+            routes.append(Route(pager.url, template, title, section, f"生成的{label}列表",
+                                context={"pager": pager, **extra},
+                                crumbs=(_home(), Crumb(label, list_url(section)))))
+
+    lists("sessions", site.sessions, "session_list.html")
+    lists("deputies", site.people, "person_list.html")
+    lists("voices", site.voices, "voice_list.html")
+    lists("reports", site.reports, "report_list.html")
+    lists("news", site.news, "news_list.html")
+    routes.append(Route(list_url("topics"), "topic_list.html", "专题", "topics", "生成的专题列表",
+                        context={"topics": [(t, len(site.topic_items(t))) for t in site.topics]},
+                        crumbs=(_home(), Crumb("专题", list_url("topics")))))
+    for topic in site.topics:
+        for pager in paginate(site.topic_items(topic), size, topic.url.rstrip("/")):
+            title = topic.name if pager.number == 1 else f"{topic.name}（第{pager.number}页）"
+            routes.append(Route(pager.url, "topic.html", title, "topics", "site.yaml（专题）",
+                                context={"topic": topic, "pager": pager},
+                                crumbs=(_home(), Crumb("专题", list_url("topics")), Crumb(topic.name, topic.url))))
+
+    for entry in [*site.sessions, *site.people, *site.voices, *site.reports, *site.news, *site.pages]:
+        section = ENTRY_SECTION[entry.folder]
+        crumbs = [_home()]
+        if section:
+            crumbs.append(Crumb(SECTION_LABEL[section], list_url(section)))
+        crumbs.append(Crumb(entry.title, entry.url))
+        context: dict[str, Any] = {"entry": entry}
+        if isinstance(entry, Session):
+            items = site.session_items(entry)
+            context.update(index=voice_index([i for i in items if isinstance(i, Voice)], site.topics),
+                           reports=[i for i in items if i.folder == "reports"],
+                           news=[i for i in items if i.folder == "news"])
+        elif isinstance(entry, Person):
+            context.update(items=site.person_items(entry))
+        routes.append(Route(entry.url, ENTRY_TEMPLATE[entry.folder], entry.title, section, entry.source, context=context,
+                            crumbs=tuple(crumbs), entry=entry))
+    routes.append(Route("404.html", "404.html", "页面不存在", "", "生成的 404 页面"))
+    return routes
+
+
+def check_collisions(routes: list[Route], problems: Problems) -> None:
+    """Two pages on one URL, or a page on a name the generator reserves, is an error."""
+    seen: dict[str, Route] = {}
+    for route in routes:
+        top = route.url.split("/", 1)[0]
+        if route.entry is not None and route.entry.folder == "pages" and top in RESERVED:
+            problems.error(route.source, f"网址 /{route.url} 与网站自带的栏目重名。", field="slug",
+                           fix="给这个页面另写一个 slug。")
+            continue
+        other = seen.get(route.path)
+        if other is not None:
+            problems.error(route.source, f"与 {other.source} 得到同一个网址 /{route.url}。", field="slug",
+                           fix="给其中一个文件写一个不同的 slug，或改文件名。")
+            continue
+        seen[route.path] = route

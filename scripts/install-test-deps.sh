@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Install the system and npm dependencies of the browser tests (idempotent, quiet).
+#
+#   - Debian's Chromium (/usr/bin/chromium) and the Noto CJK fonts (without them
+#     Chinese renders as empty boxes), via apt, only when one of them is missing;
+#   - axe-core from npm (node_modules/axe-core/axe.min.js), via `npm ci` against
+#     package-lock.json, only when it is missing.
+#
+# Python packages (playwright, pagefind[extended], ...) are not installed here.
+# Playwright's own browser download (`playwright install`) is never used.
+#
+# Run as root, on Debian 12, from anywhere (it moves to the project root itself).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+log="$(mktemp -t install-test-deps.XXXXXX)"
+trap 'rm -f "$log"' EXIT
+
+run_quiet() {
+  if ! "$@" >>"$log" 2>&1; then
+    echo "install-test-deps: failed: $*" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+  fi
+}
+
+have_cjk_font() {
+  [ "$(dpkg-query -W -f='${db:Status-Status}' fonts-noto-cjk 2>/dev/null || true)" = installed ]
+}
+
+# --- apt: Chromium + CJK fonts (and npm only if there is none at all) ---------
+apt_pkgs=()
+[ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
+have_cjk_font || apt_pkgs+=(fonts-noto-cjk)
+command -v npm >/dev/null 2>&1 || apt_pkgs+=(nodejs npm)
+
+if [ "${#apt_pkgs[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-test-deps: need root to apt-get install: ${apt_pkgs[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  echo "install-test-deps: apt-get install ${apt_pkgs[*]}"
+  run_quiet apt-get update -q
+  run_quiet apt-get install -y -q "${apt_pkgs[@]}"
+fi
+
+# --- npm: axe-core ---------------------------------------------------------------
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  echo "install-test-deps: installing npm devDependencies (axe-core)"
+  if [ -f package-lock.json ]; then
+    run_quiet npm ci --no-audit --no-fund --loglevel=error
+  else
+    run_quiet npm install --no-audit --no-fund --loglevel=error
+  fi
+  [ -f node_modules/axe-core/axe.min.js ] || {
+    echo "install-test-deps: node_modules/axe-core/axe.min.js still missing" >&2
+    exit 1
+  }
+fi
