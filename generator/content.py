@@ -6,6 +6,7 @@ function of (path, bytes) so it can later be cached by hash and run in a pool.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class Document:
     lines: dict[str, int] = field(default_factory=dict)  # field -> 1-based line in the file
     body: str = ""
     body_line: int = 1  # line of the file where the body starts
+    digest: str = ""  # hash of the file's bytes, set by read_documents
 
     def line_of(self, name: str) -> int:
         """The line of a field, or of the front matter's start when the field is missing."""
@@ -136,26 +138,55 @@ def discover(site_dir: Path, problems: Problems) -> list[tuple[str, str, Path]]:
     return found
 
 
-def read_documents(site_dir: Path, problems: Problems) -> list[Document]:
-    """Read and parse every content file of a site; ids unique within each folder."""
+@dataclass
+class Parsed:
+    """A file's parse result, kept between builds while the file is unchanged."""
+
+    stat: tuple[int, int]  # (mtime_ns, size)
+    digest: str  # hash of the bytes: part of every page fingerprint that shows this file
+    document: Document | None
+    problems: list = field(default_factory=list)
+
+
+def read_documents(site_dir: Path, problems: Problems,
+                   cache: dict[str, Parsed] | None = None) -> list[Document]:
+    """Read and parse every content file of a site; ids unique within each folder.
+
+    With a `cache` (kept by a long-lived Builder), a file whose size and mtime
+    are unchanged is not read again; its earlier problems are reported again.
+    """
     documents: list[Document] = []
     seen: dict[tuple[str, str], str] = {}
+    fresh: dict[str, Parsed] = {}
     for folder, rel, abs_path in discover(site_dir, problems):
         try:
-            raw = abs_path.read_bytes()
+            st = abs_path.stat()
+            key = (st.st_mtime_ns, st.st_size)
+            parsed = cache.get(rel) if cache is not None else None
+            if parsed is None or parsed.stat != key:
+                raw = abs_path.read_bytes()
+                local = Problems()
+                doc = parse_document(rel, folder, raw, local)
+                parsed = Parsed(key, hashlib.blake2b(raw, digest_size=16).hexdigest(), doc, local.items)
         except OSError as exc:
             problems.error(rel, f"无法读取文件：{exc.strerror}。")
             continue
-        doc = parse_document(rel, folder, raw, problems)
+        fresh[rel] = parsed
+        problems.items.extend(parsed.problems)
+        doc = parsed.document
         if doc is None:
             continue
-        key = (folder, doc.id)
-        if key in seen:
-            problems.error(rel, f"文件名（id）“{doc.id}”与 {seen[key]} 重复；同一内容文件夹中 id 必须唯一，子文件夹也算在内。",
+        doc.digest = parsed.digest
+        key2 = (folder, doc.id)
+        if key2 in seen:
+            problems.error(rel, f"文件名（id）“{doc.id}”与 {seen[key2]} 重复；同一内容文件夹中 id 必须唯一，子文件夹也算在内。",
                            fix="给其中一个文件改名。")
             continue
-        seen[key] = rel
+        seen[key2] = rel
         documents.append(doc)
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
     return documents
 
 

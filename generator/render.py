@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import jinja2
-from markupsafe import Markup
 
 from .errors import Problems
 from .models import Entry, Site
@@ -58,37 +57,31 @@ def _url(ctx: jinja2.runtime.Context, target: Any) -> str:
     return relative(url, route.url)
 
 
-def render_site(site: Site, routes: list[Route], env: jinja2.Environment,
-                assets: dict[str, str], problems: Problems) -> list[OutputFile]:
-    """Render every route; template errors become problems naming the template."""
+def render_context(site: Site, assets: dict[str, str]) -> dict[str, Any]:
+    """What every template sees besides its route: the site, navigation, helpers."""
     nav = [("首页", "")] + [(label, f"{key}/") for key, label in SECTIONS] + \
           [(p.title, p.url) for p in site.pages if p.order is not None]
-    base = {
+    return {
         "site": site, "config": site.config, "nav": nav, "assets": assets,
         "url": _url, "linkable": lambda e: isinstance(e, Entry) and (e.published or site.drafts_shown),
     }
-    out: list[OutputFile] = []
-    for route in routes:
-        try:
-            template = env.get_template(route.template)
-            html = template.render(**base, route=route, **route.context)
-        except jinja2.TemplateSyntaxError as exc:
-            problems.error(f"templates/{exc.name or route.template}", f"模板语法错误：{exc.message}",
-                           line=exc.lineno, fix="检查 {% %} 和 {{ }} 是否成对。")
-            break
-        except jinja2.TemplateError as exc:
-            problems.error(f"templates/{route.template}", f"渲染 /{route.url} 时出错：{exc}",
-                           fix="检查模板中用到的变量名。")
-            break
-        out.append(OutputFile(route.path, html.encode("utf-8")))
-    return out
+
+
+def render_route(env: jinja2.Environment, route: Route, base: dict[str, Any],
+                 problems: Problems) -> bytes | None:
+    """One page's bytes; a template error becomes a problem naming the template."""
+    try:
+        template = env.get_template(route.template)
+        return template.render(**base, route=route, **route.context).encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        problems.error(f"templates/{exc.name or route.template}", f"模板语法错误：{exc.message}",
+                       line=exc.lineno, fix="检查 {% %} 和 {{ }} 是否成对。")
+    except jinja2.TemplateError as exc:
+        problems.error(f"templates/{route.template}", f"渲染 /{route.url} 时出错：{exc}",
+                       fix="检查模板中用到的变量名。")
+    return None
 
 
 def fingerprint(data: bytes) -> str:
     """A short content hash for cache-busting asset URLs, stable across builds."""
     return hashlib.sha256(data).hexdigest()[:10]
-
-
-def markup(text: str) -> Markup:
-    """Mark sanitised HTML as safe for templates (bodies went through nh3)."""
-    return Markup(text)

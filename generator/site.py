@@ -9,8 +9,10 @@ drafts and items dated after the build day.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
+import html
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from pypinyin import lazy_pinyin
 
@@ -23,6 +25,9 @@ from .models import (ROLE_FOR_KIND, Entry, News, Page, Person, Report, Session, 
                      Voice)
 from .urls import entry_url, relative, slugify, list_url
 
+IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+IMG_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+IMG_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 REFERENCES = frozenset({"session", "speaker", "people", "photo"})  # resolved in pass 2
 COMMON_FIELDS = frozenset({"title", "slug", "draft", "topics", "summary"})  # set for every entry
 CLASSES = {"sessions": Session, "deputies": Person, "voices": Voice, "reports": Report,
@@ -38,7 +43,7 @@ class BuildInput:
     today: dt.date  # the build day in China time: later items are not yet published
     media: frozenset[str] = frozenset()  # site-relative paths of files under media/
     include_drafts: bool = False
-    rendered: dict[str, Rendered] = field(default_factory=dict)  # optional cache by source path
+    markdown: Callable[[str], Rendered] | None = None  # a caching converter, if the caller keeps one
 
 
 def _pinyin_key(text: str) -> str:
@@ -209,11 +214,26 @@ class _Builder:
     # -- pass 3: bodies -----------------------------------------------------
     def body(self, path: str, renderer: MarkdownRenderer) -> None:
         entry, doc = self.entries[path], self.docs[path]
-        rendered = self.data.rendered.get(path) or renderer.convert(doc.body)
+        rendered = (self.data.markdown or renderer.convert)(doc.body)
         entry.html = finalize(rendered.html, lambda attr, url: self._link(doc, entry, attr, url))
         entry.toc = rendered.toc
+        self._check_alt(doc, rendered.html)
         if not entry.summary:
             entry.summary = summary_text(entry.html)
+
+    def _check_alt(self, doc: Document, raw_html: str) -> None:
+        """An image without alt text is unreadable to screen readers: warn, naming the line."""
+        for tag in IMG_TAG.findall(raw_html):
+            alt = IMG_ALT.search(tag)
+            if alt and "".join(g or "" for g in alt.groups()).strip():
+                continue
+            src = IMG_SRC.search(tag)
+            url = html.unescape(next((g for g in src.groups() if g), "")) if src else ""
+            lines = doc.body.split("\n")
+            line = next((doc.body_line + i for i, text in enumerate(lines) if url and url in text),
+                        next((doc.body_line + i for i, text in enumerate(lines) if "![" in text or "<img" in text), None))
+            self.problems.warn(doc.path, f"图片 {url} 没有替代文字（alt），读屏软件无法向视障读者说明它。",
+                               line=line, fix=f"在 ![ ] 的方括号里写上图片内容，如 ![区人大代表在会上发言]({url})。")
 
     def _link(self, doc: Document, entry: Entry, attr: str, url: str) -> str | None:
         target = split_target(doc.path, url)
