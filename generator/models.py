@@ -11,13 +11,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Union
 
-from .config import SiteConfig
+from .config import ResultClass, SiteConfig
 
 KIND_LABEL = {"sessions": "会议", "deputies": "代表委员", "voices": "心声", "reports": "工作报告",
               "news": "新闻", "pages": "页面", "suggestions": "代表建议"}
 VOICE_KINDS = ("代表", "委员", "市民")
 VOICE_KIND_LABEL = {"代表": "代表心声", "委员": "委员心声", "市民": "市民热议"}
 ROLE_FOR_KIND = {"代表": "人大代表", "委员": "政协委员"}
+SUGGESTION_STATUSES = ("已提交", "已交办", "办理中", "已答复")  # the order a suggestion goes through
+STATUS_SLUG = {"已提交": "submitted", "已交办": "assigned", "办理中": "in-progress", "已答复": "answered"}
+SATISFACTION_LEVELS = ("满意", "基本满意", "不满意")
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,36 @@ class Page(Entry):
     order: int | None = None
 
 
-Item = Union[Session, Person, Voice, Report, News, Page]
+@dataclass(eq=False)
+class Suggestion(Entry):
+    """A deputy's formal suggestion (代表建议) and how it was handled."""
+
+    session: Session | None = None
+    date: dt.date = dt.date.min  # when it was raised: its session's start
+    number: int | None = None
+    deputies: tuple[Person, ...] = ()  # the leading one (领衔) first
+    status: str = SUGGESTION_STATUSES[0]
+    handler: tuple[str, ...] = ()  # the leading unit (主办) first
+    key: bool = False  # under key supervision (重点督办)
+    answered: dt.date | None = None
+    result: ResultClass | None = None
+    satisfaction: str = ""
+    answer_html: str = ""  # the body's `## 答复` section
+
+    @property
+    def sort_date(self) -> dt.date:
+        return self.date
+
+    @property
+    def number_label(self) -> str:
+        return f"第{self.number}号" if self.number is not None else ""
+
+    @property
+    def status_slug(self) -> str:
+        return STATUS_SLUG.get(self.status, "submitted")
+
+
+Item = Union[Session, Person, Voice, Report, News, Page, Suggestion]
 
 
 @dataclass
@@ -153,6 +185,7 @@ class Site:
     reports: list[Report] = field(default_factory=list)
     news: list[News] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)  # by order, then title
+    suggestions: list[Suggestion] = field(default_factory=list)  # newest session first, then by number
     topics: list[Topic] = field(default_factory=list)
     # back-references, keyed by the referenced object's id()
     by_session: dict[int, list[Entry]] = field(default_factory=dict)

@@ -10,13 +10,17 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from .errors import Problems
-from .models import VOICE_KIND_LABEL, VOICE_KINDS, Entry, Person, Session, Site, Topic, Voice
-from .urls import RESERVED, list_url, output_path
+from .models import (STATUS_SLUG, VOICE_KIND_LABEL, VOICE_KINDS, Entry, Person, Session, Site, Suggestion,
+                     Topic, Voice)
+from .search import search_context
+from .suggestions import SuggestionStats, Summary, suggestion_rates, summarize
+from .urls import RESERVED, SEARCH_URL, list_url, output_path, slugify, suggestions_url
 
 SECTIONS = (  # (section, label in the navigation and breadcrumbs)
     ("sessions", "会议"),
     ("deputies", "代表委员"),
     ("voices", "心声"),
+    ("suggestions", "代表建议"),
     ("reports", "工作报告"),
     ("news", "新闻"),
     ("topics", "专题"),
@@ -161,12 +165,104 @@ def plan(site: Site) -> list[Route]:
             items = site.session_items(entry)
             context.update(index=voice_index([i for i in items if isinstance(i, Voice)], site.topics),
                            reports=[i for i in items if i.folder == "reports"],
-                           news=[i for i in items if i.folder == "news"])
+                           news=[i for i in items if i.folder == "news"],
+                           suggestion_summary=session_summary(site, entry, items))
         elif isinstance(entry, Person):
-            context.update(items=site.person_items(entry))
+            items = site.person_items(entry)
+            mine = [s for s in site.suggestions if entry in s.deputies]  # newest session first, by number
+            context.update(items=[i for i in items if not isinstance(i, Suggestion)],
+                           suggestions_led=[s for s in mine if s.deputies[0] is entry],
+                           suggestions_cosigned=[s for s in mine if s.deputies[0] is not entry])
         routes.append(Route(entry.url, ENTRY_TEMPLATE[entry.folder], entry.title, section, entry.source, context=context,
                             crumbs=tuple(crumbs), entry=entry))
+    routes.extend(suggestion_routes(site))
+    routes.append(Route(SEARCH_URL, "search.html", "搜索", "", "生成的搜索页", context=search_context(site),
+                        crumbs=(_home(), Crumb("搜索", SEARCH_URL))))
     routes.append(Route("404.html", "404.html", "页面不存在", "", "生成的 404 页面"))
+    return routes
+
+
+# -- suggestions (代表建议) ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FilterOption:
+    label: str
+    count: int
+    url: str | None  # None where nothing matches: no page, no link
+
+
+@dataclass(frozen=True)
+class SessionSuggestions:
+    """A session's line in the suggestions overview."""
+
+    session: Session
+    stats: SuggestionStats
+    url: str
+
+
+def session_summary(site: Site, session: Session, items: Sequence[Entry]) -> dict[str, Any] | None:
+    """The handling summary on a session's page; None for a standing-committee meeting without any."""
+    mine = [i for i in items if isinstance(i, Suggestion)]
+    if not mine and session.type != "人民代表大会":
+        return None
+    voices = [i for i in items if isinstance(i, Voice)]
+    return {"summary": summarize("session", mine, voices, site.config.suggestion_results, site.topics),
+            "url": suggestions_url(session.url) if mine else None}
+
+
+def suggestion_filters(session: Session, items: Sequence[Suggestion],
+                       site: Site) -> list[tuple[str, str, list[tuple[FilterOption, list[Suggestion]]]]]:
+    """(dimension, label, options with their suggestions): status, result and topic, one page per value."""
+    def option(dimension: str, value: str, label: str, chosen: list[Suggestion]) -> tuple[FilterOption, list]:
+        return FilterOption(label, len(chosen), suggestions_url(session.url, dimension, value) if chosen else None), chosen
+
+    status = [option("status", STATUS_SLUG[st], st, [s for s in items if s.status == st]) for st in STATUS_SLUG]
+    result = [option("result", slugify(c.code.lower()), f"{c.code} {c.label}",
+                     [s for s in items if s.result is not None and s.result.code == c.code])
+              for c in site.config.suggestion_results]
+    topic = [option("topic", t.slug, t.name, [s for s in items if t in s.topics]) for t in site.topics]
+    return [("status", "办理状态", status), ("result", "办理结果", result),
+            ("topic", "专题", [o for o in topic if o[0].count])]
+
+
+def suggestion_routes(site: Site) -> list[Route]:
+    """The overview, each session's list with one page per filter value, and a page per suggestion."""
+    size, results = site.config.paginate, site.config.suggestion_results
+    top = Crumb(SECTION_LABEL["suggestions"], list_url("suggestions"))
+    routes: list[Route] = []
+    rows: list[SessionSuggestions] = []
+    lists: dict[int, str] = {}
+    for session in site.sessions:
+        items = [s for s in site.suggestions if s.session is session]
+        if not items:
+            continue
+        base = lists[id(session)] = suggestions_url(session.url)
+        rows.append(SessionSuggestions(session, suggestion_rates(items, results), base))
+        filters = suggestion_filters(session, items, site)
+        pages = [(base, "", items)] + [(o.url, o.label, chosen) for _, _, opts in filters
+                                       for o, chosen in opts if o.url]
+        shown = [(dim, label, tuple(o for o, _ in opts)) for dim, label, opts in filters]
+        for url, label, chosen in pages:
+            title = f"{session.title}代表建议" + (f"：{label}" if label else "")
+            crumbs = (_home(), top, Crumb(session.title, base)) + ((Crumb(label, url),) if label else ())
+            for pager in paginate(chosen, size, url.rstrip("/")):
+                routes.append(Route(pager.url, "suggestion_list.html",
+                                    title if pager.number == 1 else f"{title}（第{pager.number}页）",
+                                    "suggestions", f"生成的代表建议列表（{session.source}）",
+                                    context={"session": session, "pager": pager, "filters": shown, "current": url,
+                                             "base": base, "total": len(items), "count": len(chosen),
+                                             "all_items": tuple(items)},
+                                    crumbs=crumbs))
+    summary: Summary = summarize("all", site.suggestions, site.voices, results, site.topics)
+    routes.insert(0, Route(list_url("suggestions"), "suggestion_overview.html", "代表建议", "suggestions",
+                           "生成的代表建议总览", context={"summary": summary, "sessions": rows},
+                           crumbs=(_home(), top)))
+    for s in site.suggestions:
+        base = lists.get(id(s.session)) if s.session is not None else None
+        crumbs = (_home(), top) + ((Crumb(s.session.title, base),) if base and s.session else ()) + \
+            (Crumb(s.title, s.url),)
+        routes.append(Route(s.url, "suggestion.html", s.title, "suggestions", s.source,
+                            context={"entry": s, "list_url": base}, crumbs=crumbs, entry=s))
     return routes
 
 

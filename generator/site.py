@@ -12,26 +12,26 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
-
-from pypinyin import lazy_pinyin
 
 from . import fields as schema
 from .config import SiteConfig
 from .content import Document
 from .errors import Problems
 from .markdown import MarkdownRenderer, Rendered, finalize, split_target, summary_text
-from .models import (ROLE_FOR_KIND, Entry, News, Page, Person, Report, Session, Site, Topic,
-                     Voice)
-from .urls import entry_url, relative, slugify, list_url
+from .models import (ROLE_FOR_KIND, Entry, News, Page, Person, Report, Session, Site, Suggestion,
+                     Topic, Voice)
+from .urls import entry_url, pinyin_key, relative, slugify, list_url
 
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 IMG_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 IMG_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
-REFERENCES = frozenset({"session", "speaker", "people", "photo"})  # resolved in pass 2
+REFERENCES = frozenset({"session", "speaker", "people", "photo", "deputies", "result"})  # set apart
 COMMON_FIELDS = frozenset({"title", "slug", "draft", "topics", "summary"})  # set for every entry
 CLASSES = {"sessions": Session, "deputies": Person, "voices": Voice, "reports": Report,
-           "news": News, "pages": Page}
+           "news": News, "pages": Page, "suggestions": Suggestion}
+ANSWER_HEADING = re.compile(r"^##[ \t]*答复[ \t]*#*[ \t]*$", re.M)  # a suggestion's answer section
 
 
 @dataclass
@@ -44,10 +44,12 @@ class BuildInput:
     media: frozenset[str] = frozenset()  # site-relative paths of files under media/
     include_drafts: bool = False
     markdown: Callable[[str], Rendered] | None = None  # a caching converter, if the caller keeps one
+    memo: dict[Any, Any] | None = None  # per-document work a long-lived Builder keeps between builds
 
 
+@lru_cache(maxsize=65536)
 def _pinyin_key(text: str) -> str:
-    return " ".join(lazy_pinyin(text))
+    return pinyin_key(text)  # memoised (and persisted by the Builder) in urls.py
 
 
 class _Builder:
@@ -84,8 +86,22 @@ class _Builder:
         return tuple(sorted(out, key=lambda t: t.order))
 
     # -- pass 1: every entry, without references -----------------------------
+    def _validate(self, doc: Document) -> dict[str, Any]:
+        """The checked front matter; kept (with its problems) while the file's bytes are the same."""
+        memo = self.data.memo
+        hit = memo.get(("fields", doc.path)) if memo is not None and doc.digest else None
+        if hit is not None and hit[0] == doc.digest:
+            self.problems.items.extend(hit[2])
+            return hit[1]
+        local = Problems()
+        values = schema.validate(doc, local)
+        self.problems.extend(local)
+        if memo is not None and doc.digest:
+            memo[("fields", doc.path)] = (doc.digest, values, local.items)
+        return values
+
     def create(self, doc: Document) -> None:
-        values = schema.validate(doc, self.problems)
+        values = self._validate(doc)
         cls = CLASSES.get(doc.folder)
         if cls is None:  # folders handled by later features
             return
@@ -112,6 +128,40 @@ class _Builder:
         elif isinstance(entry, Person):
             self.people_by_id[doc.id] = entry
             self.people_by_name.setdefault(entry.name, []).append(entry)
+        elif isinstance(entry, Suggestion):
+            self._suggestion_state(doc, entry, values)
+
+    def _suggestion_state(self, doc: Document, entry: Suggestion, values: dict[str, Any]) -> None:
+        """answered, result and satisfaction belong to 已答复 only; 已答复 needs a date and a result."""
+        if values["status"] is None and doc.meta.get("status") not in (None, "", []):
+            return  # an invalid status is reported already; what depends on it cannot be judged
+        schemes = self.cfg.suggestion_results
+        codes = "、".join(f"{c.code}（{c.label}）" for c in schemes)
+        answered = entry.status == "已答复"
+        for name, what in (("answered", "答复日期"), ("result", "办理结果"), ("satisfaction", "满意度")):
+            if values[name] is not None and not answered:
+                self.problems.error(doc.path, f"只有已答复的建议才有{what}，本建议的状态是“{entry.status}”。",
+                                    line=doc.line_of(name), field=name,
+                                    fix=f"若已答复，把 status 改为 已答复 并写明 answered 和 result；若尚未答复，删去 {name}。")
+        blank = {name for name in ("answered", "result") if doc.meta.get(name) in (None, "", [])}
+        if answered and "answered" in blank:
+            self.problems.error(doc.path, "状态为已答复的建议必须写答复日期。", line=doc.line_of("status"),
+                                field="answered", fix="加上 answered: YYYY-MM-DD（答复日期，不早于会议开幕日）。")
+        if answered and "result" in blank:
+            self.problems.error(doc.path, "状态为已答复的建议必须写办理结果。", line=doc.line_of("status"),
+                                field="result", fix=f"加上 result: {schemes[0].code}；可用的分类：{codes}。")
+        code = values["result"]
+        found = next((c for c in schemes if c.code == code), None)
+        if code is not None and found is None:
+            self.problems.error(doc.path, f"办理结果“{code}”不是本站的分类。", line=doc.line_of("result"),
+                                field="result", fix=f"只能写 {codes}；分类在 site.yaml 的 suggestion_results 中声明。")
+        entry.result = found if answered else None
+        if entry.number is not None and entry.number < 1:
+            self.problems.error(doc.path, f"编号应是正整数，现在是 {entry.number}。", line=doc.line_of("number"),
+                                field="number", fix="写建议的编号，如 number: 12；没有编号就删去这一行。")
+            entry.number = None
+        if not answered:
+            entry.answered, entry.satisfaction = None, ""
 
     def _photo(self, doc: Document, photo: str | None) -> str:
         if not photo:
@@ -138,8 +188,11 @@ class _Builder:
         return session
 
     def person_ref(self, doc: Document, field_name: str, who: str, role: str | None,
-                   entry: Entry) -> Person | None:
-        """Resolve a person by id or name; `role` restricts to 人大代表 / 政协委员."""
+                   entry: Entry, *, voice: bool = True) -> Person | None:
+        """Resolve a person by id or name; `role` restricts to 人大代表 / 政协委员.
+
+        `voice` is False for a suggestion's deputies, whose fixes cannot mention a voice's kind.
+        """
         by_id = self.people_by_id.get(who)
         if by_id is not None:
             candidates = [by_id]
@@ -153,13 +206,14 @@ class _Builder:
                 kind = "代表" if other.role == "人大代表" else "委员"
                 self.problems.error(doc.path, f"“{who}”是{other.role}（{other.source}），不是{role}。",
                                     line=line, field=field_name,
-                                    fix=f"把 kind 改为 {kind}，或改写一位{role}的 id 或姓名。")
+                                    fix=f"把 kind 改为 {kind}，或改写一位{role}的 id 或姓名。" if voice else
+                                    f"代表建议由{role}提出：改写一位{role}的 id 或姓名。")
             else:
                 where = f"{role}" if role else "人"
                 self.problems.error(doc.path, f"deputies/ 中找不到名为或 id 为“{who}”的{where}。",
                                     line=line, field=field_name,
                                     fix=f"先在 content/deputies/ 中为此人建立文件，或改写已有{where}的 id 或姓名"
-                                        + ("；若发言人是市民，把 kind 改为 市民。" if role else "。"))
+                                        + ("；若发言人是市民，把 kind 改为 市民。" if role and voice else "。"))
             return None
         if len(matching) > 1:
             ids = "、".join(p.id for p in matching)
@@ -178,12 +232,28 @@ class _Builder:
             return found[0]
         return None
 
-    def _check_link(self, doc: Document, source: Entry, target: Entry, field_name: str) -> None:
+    def _check_link(self, doc: Document, source: Entry, target: Entry, field_name: str | None,
+                    line: int | None = None) -> None:
+        """Warn about a published page pointing at an unpublished one (field None: a body link)."""
         if self.visible(source) and not self.visible(target):
             state = "草稿" if target.draft else "尚未到发布日期"
-            self.problems.warn(doc.path, f"指向的 {target.source} 是{state}，链接将显示为普通文字。",
-                               line=doc.line_of(field_name), field=field_name,
+            where = "" if field_name else "正文中的链接"
+            self.problems.warn(doc.path, f"{where}指向的 {target.source} 是{state}，链接将显示为普通文字。",
+                               line=line or (doc.line_of(field_name) if field_name else None), field=field_name,
                                fix="发布那个文件，或在此处改写。")
+
+    def schedule(self, path: str) -> None:
+        """Mark an entry dated after the build day (a voice without date: its session's start).
+
+        Done for every entry before any reference is resolved, so that whether a link
+        target is published never depends on the order the files were read in.
+        """
+        entry, values = self.entries[path], self.values[path]
+        date = values.get("date") or values.get("start")
+        if date is None and isinstance(entry, (Voice, Suggestion)):
+            session = self.sessions.get(values.get("session") or "")
+            date = session.start if session is not None else None
+        entry.scheduled = isinstance(date, dt.date) and date != dt.date.min and date > self.data.today
 
     def resolve(self, path: str) -> None:
         entry, doc, values = self.entries[path], self.docs[path], self.values[path]
@@ -207,55 +277,118 @@ class _Builder:
             entry.session = self.session_ref(doc, values["session"], entry)
             people = [self.person_ref(doc, "people", who, None, entry) for who in values["people"] or ()]
             entry.people = tuple(dict.fromkeys(p for p in people if p))
-        date = getattr(entry, "date", None) or getattr(entry, "start", None)
-        if isinstance(date, dt.date) and date != dt.date.min and date > self.data.today:
-            entry.scheduled = True
+        elif isinstance(entry, Suggestion):
+            self._resolve_suggestion(doc, entry, values)
+
+    def _resolve_suggestion(self, doc: Document, entry: Suggestion, values: dict[str, Any]) -> None:
+        entry.session = self.session_ref(doc, values["session"], entry)
+        entry.date = entry.session.start if entry.session else dt.date.min
+        people = [self.person_ref(doc, "deputies", who, "人大代表", entry, voice=False)
+                  for who in values["deputies"] or ()]
+        found = [p for p in people if p]
+        entry.deputies = tuple(dict.fromkeys(found))
+        if len(entry.deputies) < len(found):
+            self.problems.warn(doc.path, "deputies 中有人写了不止一次，已只算一次。", line=doc.line_of("deputies"),
+                               field="deputies", fix="每人只写一次，领衔人写在最前。")
+        if entry.session and entry.answered and entry.answered < entry.session.start:
+            self.problems.error(doc.path, f"答复日期 {entry.answered} 早于会议开幕日 {entry.session.start}。",
+                                line=doc.line_of("answered"), field="answered",
+                                fix=f"答复不会早于提出建议的会议（{entry.session.title}）：检查 answered 或 session。")
+
+    def check_numbers(self) -> None:
+        """A suggestion's number is unique within its session."""
+        seen: dict[tuple[int, int], Suggestion] = {}
+        for entry in sorted(self.entries.values(), key=lambda e: e.source):
+            if not isinstance(entry, Suggestion) or entry.session is None or entry.number is None:
+                continue
+            other = seen.setdefault((id(entry.session), entry.number), entry)
+            if other is not entry:
+                doc = self.docs[entry.source]
+                self.problems.error(doc.path, f"编号 {entry.number} 在会议“{entry.session.id}”中已被 {other.source} 使用。",
+                                    line=doc.line_of("number"), field="number",
+                                    fix="同一次会议中每个编号只用一次：改正其中一个文件的 number。")
 
     # -- pass 3: bodies -----------------------------------------------------
     def body(self, path: str, renderer: MarkdownRenderer) -> None:
         entry, doc = self.entries[path], self.docs[path]
-        rendered = (self.data.markdown or renderer.convert)(doc.body)
-        entry.html = finalize(rendered.html, lambda attr, url: self._link(doc, entry, attr, url))
+        text, answer = doc.body, ""
+        if isinstance(entry, Suggestion):
+            text, answer = _split_answer(doc.body)
+            if answer.strip() and entry.status != "已答复":
+                self.problems.warn(doc.path, f"正文有“## 答复”一节，但状态是“{entry.status}”，答复不会显示。",
+                                   line=doc.line_of("status"), field="status", fix="答复后把 status 改为 已答复。")
+            elif answer.strip():
+                converted = (self.data.markdown or renderer.convert)(answer)
+                entry.answer_html = self._finalize(doc, entry, converted.html, "answer")
+        rendered = (self.data.markdown or renderer.convert)(text)
+        entry.html = self._finalize(doc, entry, rendered.html, "body")
         entry.toc = rendered.toc
         self._check_alt(doc, rendered.html)
         if not entry.summary:
             entry.summary = summary_text(entry.html)
 
     def _check_alt(self, doc: Document, raw_html: str) -> None:
-        """An image without alt text is unreadable to screen readers: warn, naming the line."""
-        for tag in IMG_TAG.findall(raw_html):
+        """An image without alt text is unreadable to screen readers: warn, naming its line."""
+        tags = IMG_TAG.findall(raw_html)
+        if not tags:
+            return
+        lines, start = doc.body.split("\n"), 0
+        for tag in tags:
+            src = IMG_SRC.search(tag)
+            url = html.unescape(next((g for g in src.groups() if g), "")) if src else ""
+            found = next((i for i in range(start, len(lines)) if (url or "<img") in lines[i]), None)
+            start = found + 1 if found is not None else start
             alt = IMG_ALT.search(tag)
             if alt and "".join(g or "" for g in alt.groups()).strip():
                 continue
-            src = IMG_SRC.search(tag)
-            url = html.unescape(next((g for g in src.groups() if g), "")) if src else ""
-            lines = doc.body.split("\n")
-            line = next((doc.body_line + i for i, text in enumerate(lines) if url and url in text),
-                        next((doc.body_line + i for i, text in enumerate(lines) if "![" in text or "<img" in text), None))
             self.problems.warn(doc.path, f"图片 {url} 没有替代文字（alt），读屏软件无法向视障读者说明它。",
-                               line=line, fix=f"在 ![ ] 的方括号里写上图片内容，如 ![区人大代表在会上发言]({url})。")
+                               line=doc.body_line + found if found is not None else None,
+                               fix=f"在 ![ ] 的方括号里写上图片内容，如 ![区人大代表在会上发言]({url})。")
+
+    def _finalize(self, doc: Document, entry: Entry, raw_html: str, part: str) -> str:
+        """Sanitised HTML with links resolved; kept while the HTML and every link's outcome are the same."""
+        calls: list[tuple[str, str, str | None]] = []
+
+        def link(attr: str, url: str) -> str | None:
+            result = self._link(doc, entry, attr, url)
+            calls.append((attr, url, result))
+            return result
+
+        memo = self.data.memo
+        hit = memo.get((part, doc.path)) if memo is not None else None
+        if hit is not None and hit[0] == raw_html and hit[1] == entry.url \
+                and all(link(attr, url) == result for attr, url, result in hit[2]):
+            return hit[3]
+        calls.clear()
+        clean = finalize(raw_html, link)
+        if memo is not None:
+            memo[(part, doc.path)] = (raw_html, entry.url, tuple(calls), clean)
+        return clean
 
     def _link(self, doc: Document, entry: Entry, attr: str, url: str) -> str | None:
         target = split_target(doc.path, url)
         if target is None:
             return url
         path, fragment = target
-        line = next((doc.body_line + i for i, text in enumerate(doc.body.split("\n")) if url in text), None)
         suffix = f"#{fragment}" if fragment else ""
+
+        def line() -> int | None:  # looked up only for a problem: this runs for every link of every build
+            return next((doc.body_line + i for i, text in enumerate(doc.body.split("\n")) if url in text), None)
+
         if path.endswith(".md"):
             linked = self.entries.get(path)
             if linked is None:
-                self.problems.error(doc.path, f"链接 {url} 指向的文件 {path} 不存在。", line=line,
+                self.problems.error(doc.path, f"链接 {url} 指向的文件 {path} 不存在。", line=line(),
                                     fix="检查路径（相对于本文件所在的文件夹）和文件名，如 ../reports/work-report-2021.md。")
                 return None
             if not self.visible(linked):
-                self._check_link(doc, entry, linked, "正文链接")
+                self._check_link(doc, entry, linked, None, line())
                 return None
             return relative(linked.url + suffix, entry.url)
         if path.startswith("media/"):
             if path not in self.data.media:
                 self.problems.error(doc.path, f"{'图片' if attr == 'src' else '链接'} {url} 指向的 {path} 不存在。",
-                                    line=line, fix="把文件放进 media/ 文件夹，或改正路径。")
+                                    line=line(), fix="把文件放进 media/ 文件夹，或改正路径。")
                 return None
             return relative(path + suffix, entry.url)
         return url
@@ -267,10 +400,26 @@ def build_site(data: BuildInput, problems: Problems, renderer: MarkdownRenderer 
     for doc in data.documents:
         b.create(doc)
     for path in b.entries:
-        b.resolve(path)
-    renderer = renderer or MarkdownRenderer()
+        b.schedule(path)
     for path in b.entries:
+        b.resolve(path)
+    b.check_numbers()
+    renderer = renderer or MarkdownRenderer()
+    memo = data.memo
+    before: dict[str, dict[str, Any]] = {}  # for update_bodies: each entry before pass 3 ...
+    found: dict[str, list] = {}  # ... and the problems pass 3 found in its file
+    for path in b.entries:
+        if memo is not None:
+            before[path] = dict(vars(b.entries[path]))
+            start = len(problems.items)
         b.body(path, renderer)
+        if memo is not None:
+            found[path] = problems.items[start:]
+    if memo is not None:  # forget the work of files that are gone; keep the model (in memory only)
+        paths = {doc.path for doc in data.documents}
+        for key in [k for k in memo if k[1] not in paths]:
+            del memo[key]
+        memo[MODEL] = (b, renderer, before, found)
 
     shown = [e for e in b.entries.values() if b.visible(e)]
     site = Site(config=data.config, topics=list(b.topics.values()), drafts_shown=data.include_drafts)
@@ -283,6 +432,9 @@ def build_site(data: BuildInput, problems: Problems, renderer: MarkdownRenderer 
                          key=lambda p: (p.role != "人大代表", _pinyin_key(p.name), p.id))
     site.pages = sorted((e for e in shown if isinstance(e, Page)),
                         key=lambda p: (p.order is None, p.order or 0, _pinyin_key(p.title), p.id))
+    site.suggestions = sorted((e for e in shown if isinstance(e, Suggestion)),
+                              key=lambda s: (-s.date.toordinal(), s.session.id if s.session else "",
+                                             s.number is None, s.number or 0, _pinyin_key(s.title), s.id))
     for entry in sorted(shown, key=newest):
         session = getattr(entry, "session", None)
         if session is not None and b.visible(session):
@@ -295,9 +447,58 @@ def build_site(data: BuildInput, problems: Problems, renderer: MarkdownRenderer 
     return site
 
 
+MODEL = ("model", "")  # memo key of the kept model: no document's path, never persisted
+
+
+def update_bodies(memo: dict[Any, Any], documents: list[Document], problems: Problems) -> list[Entry] | None:
+    """Update the model kept in `memo` by the last build_site for files whose body alone changed.
+
+    Pass 3 runs again for those documents only, from their entries as they were before it;
+    everything else (references, lists, back-links) cannot have changed. Their problems of
+    pass 3 replace the old ones in `problems` (the last build's, extended in place). Returns
+    the updated entries, or None when the kept model cannot be used (nothing is changed then).
+    """
+    kept = memo.get(MODEL)
+    if kept is None:
+        return None
+    b, renderer, before, found = kept
+    for doc in documents:
+        old = b.docs.get(doc.path)
+        if old is None or doc.path not in before \
+                or (old.meta, old.lines, old.body_line) != (doc.meta, doc.lines, doc.body_line):
+            return None
+    updated = []
+    for doc in documents:
+        entry = b.entries[doc.path]
+        for p in found[doc.path]:
+            problems.items.remove(p)
+        vars(entry).update(before[doc.path])
+        b.docs[doc.path] = doc
+        b.problems = Problems()
+        b.body(doc.path, renderer)
+        found[doc.path] = b.problems.items
+        problems.items.extend(b.problems.items)
+        updated.append(entry)
+    return updated
+
+
 def _people_named(entry: Entry) -> list[Person]:
     if isinstance(entry, (Voice, Report)):
         return [entry.speaker] if entry.speaker else []
     if isinstance(entry, News):
         return list(entry.people)
+    if isinstance(entry, Suggestion):
+        return list(entry.deputies)
     return []
+
+
+def _split_answer(body: str) -> tuple[str, str]:
+    """A suggestion's body -> (its text, its `## 答复` section up to the next level-2 heading)."""
+    match = ANSWER_HEADING.search(body)
+    if match is None:
+        return body, ""
+    rest = body[match.end():]
+    after = re.search(r"^##[ \t]+\S", rest, re.M)
+    if after is None:
+        return body[:match.start()], rest
+    return body[:match.start()] + rest[after.start():], rest[:after.start()]

@@ -11,11 +11,8 @@ import hashlib
 import posixpath
 import re
 import unicodedata
-from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
-SLUG_OK = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_OK = re.compile(r"^[a-z0-9-]+$")  # the contract's slug rule: kept as it is
 
 # The URL prefix of each content folder; pages live at the site root.
 SECTION = {
@@ -34,15 +31,39 @@ RESERVED = frozenset(SECTION.values()) | {"static", "media", "search", "feeds", 
                                           "page"}
 
 
-@lru_cache(maxsize=65536)
+# Pinyin is slow to load (pypinyin's dictionaries: ~0.2 s) and slow to compute, so both
+# results below are memoised; the Builder keeps the memo in the site's .cache between runs,
+# and pypinyin is imported only on a miss. Keys are the texts, so a memo is never stale.
+PINYIN_MEMO: dict[str, dict[str, str]] = {"slug": {}, "sort": {}}
+
+
 def slugify(text: str) -> str:
     """An ASCII, lowercase, hyphenated form of any text; Chinese becomes pinyin.
 
     周道杨 -> zhou-dao-yang; 2021年工作报告 -> 2021-nian-gong-zuo-bao-gao.
     Never empty: text with nothing spellable gets a short stable hash.
     """
+    memo = PINYIN_MEMO["slug"]
+    hit = memo.get(text)
+    if hit is None:
+        hit = memo[text] = _slugify(text)
+    return hit
+
+
+def pinyin_key(text: str) -> str:
+    """Sort key for Chinese names and titles: their pinyin (王佳杭 -> "wang jia hang")."""
+    memo = PINYIN_MEMO["sort"]
+    hit = memo.get(text)
+    if hit is None:
+        from pypinyin import lazy_pinyin
+        hit = memo[text] = " ".join(lazy_pinyin(text))
+    return hit
+
+
+def _slugify(text: str) -> str:
     if SLUG_OK.match(text):
         return text
+    from pypinyin import Style, lazy_pinyin
     parts = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chunk: [chunk])
     ascii_text = unicodedata.normalize("NFKD", " ".join(parts)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
@@ -80,12 +101,29 @@ def relative(target: str, current: str) -> str:
     base_dir = current if current.endswith("/") or current == "" else posixpath.dirname(current) + "/"
     if base_dir == "/":
         base_dir = ""
-    rel = posixpath.relpath(path or ".", base_dir or ".") if path or base_dir else "."
+    rel = _relpath(path or ".", base_dir or ".") if path or base_dir else "."
     if path.endswith("/") or path == "":
         rel = "./" if rel == "." else rel + "/"
     if rel == "./" and frag:
         rel = ""
     return rel + (sep + frag if sep else "")
+
+
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for site-relative paths, without its getcwd() and abspath() calls.
+
+    Every page links to dozens of others, so this runs ~40 times per page.
+    """
+    if ".." in path or ".." in start or path.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(path, start)
+    a = [c for c in start.split("/") if c and c != "."]
+    b = [c for c in path.split("/") if c and c != "."]
+    i = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        i += 1
+    return "/".join([".."] * (len(a) - i) + b[i:]) or "."
 
 
 def absolute(target: str, base_url: str) -> str:
@@ -96,3 +134,36 @@ def absolute(target: str, base_url: str) -> str:
 def rooted(target: str, base_path: str) -> str:
     """Path from the host's root, for pages served at unknown URLs (404.html)."""
     return base_path + target
+
+
+# -- discovery: search page, feeds, sitemap, open data (all site-relative) ----
+SEARCH_URL = "search/"
+PAGEFIND_DIR = "pagefind"  # Pagefind's bundle, written into the output at build time
+SITEMAP_URL = "sitemap.xml"
+ROBOTS_URL = "robots.txt"
+
+
+def feed_url(scope: str = "", slug: str = "") -> str:
+    """URL of an Atom feed: the whole site's ("feeds/all.xml"), or a session's or topic's."""
+    return f"feeds/{scope}/{slug}.xml" if scope else "feeds/all.xml"
+
+
+def sitemap_part_url(number: int) -> str:
+    """URL of part N of a sitemap split into an index (a name no page slug can take)."""
+    return f"sitemap-{number}.xml"
+
+
+def voices_data_url(session_url: str, ext: str) -> str:
+    """Open data: a session's voices as csv or json, beside the session's page."""
+    return f"{session_url}voices.{ext}"
+
+
+def people_data_url(ext: str) -> str:
+    """Open data: the list of people as csv or json, beside the people list."""
+    return f"{list_url('deputies')}people.{ext}"
+
+
+# -- suggestions (代表建议): a session's list and its filters, beside the session's page ----
+def suggestions_url(session_url: str, dimension: str = "", value: str = "") -> str:
+    """A session's suggestions ("sessions/1-1/suggestions/"), or one filter of them (".../status/answered/")."""
+    return f"{session_url}suggestions/" + (f"{dimension}/{value}/" if dimension else "")

@@ -84,6 +84,23 @@ class PageLog:
     errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    aborted: list[str] = field(default_factory=list)  # cancelled by a navigation (a late favicon): not a failure
+
+
+def open_page(browser, width: int = 1280, height: int = 900, **kwargs):
+    """A new context and page with console/network logging: (context, page, log).
+
+    For fixtures wider than one test (a module reusing one page); close the context yourself.
+    """
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", **kwargs)
+    page = context.new_page()
+    log = PageLog()
+    page.on("console", lambda m: log.console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: log.errors.append(str(e)))
+    page.on("request", lambda r: log.requests.append(r.url))
+    page.on("requestfailed", lambda r: (log.aborted if r.failure == "net::ERR_ABORTED" else log.failed).append(r.url))
+    page.on("response", lambda r: log.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    return context, page, log
 
 
 @pytest.fixture
@@ -92,15 +109,8 @@ def new_page(browser):
     contexts = []
 
     def make(width: int = 1280, height: int = 900, **kwargs):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", **kwargs)
+        context, page, log = open_page(browser, width, height, **kwargs)
         contexts.append(context)
-        page = context.new_page()
-        log = PageLog()
-        page.on("console", lambda m: log.console.append(f"{m.type}: {m.text}"))
-        page.on("pageerror", lambda e: log.errors.append(str(e)))
-        page.on("request", lambda r: log.requests.append(r.url))
-        page.on("requestfailed", lambda r: log.failed.append(r.url))
-        page.on("response", lambda r: log.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         return page, log
 
     yield make
