@@ -10,13 +10,14 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import jinja2
 
 from .errors import Problems
 from .models import Entry, Site
 from .routes import SECTIONS, Route
+from .structured import page_meta
 from .urls import relative, rooted
 
 
@@ -27,6 +28,7 @@ class OutputFile:
     path: str  # relative to the output folder, POSIX
     data: bytes | None = None
     source: Path | None = None
+    digest: str = ""  # writer.file_digest of the bytes, where the maker knows it ("" = unknown)
 
 
 def cn_date(value: dt.date | None) -> str:
@@ -36,11 +38,15 @@ def cn_date(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
-    """The one Jinja environment of a build: autoescaped, strict about undefined names."""
+def make_environment(template_dirs: Iterable[Path],
+                     bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The one Jinja environment of a build: autoescaped, strict about undefined names.
+
+    A `bytecode_cache` (the Builder's, in .cache/) keeps compiled templates between runs.
+    """
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
-        autoescape=True, undefined=jinja2.StrictUndefined,
+        bytecode_cache=bytecode_cache, autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["cn_date"] = cn_date
     env.filters["iso"] = lambda d: d.isoformat() if d and d != dt.date.min else ""
@@ -64,7 +70,20 @@ def render_context(site: Site, assets: dict[str, str]) -> dict[str, Any]:
     return {
         "site": site, "config": site.config, "nav": nav, "assets": assets,
         "url": _url, "linkable": lambda e: isinstance(e, Entry) and (e.published or site.drafts_shown),
+        "page_meta": _last_page_meta(site),  # canonical, Open Graph, JSON-LD, feeds
     }
+
+
+def _last_page_meta(site: Site) -> Callable[[Route], Any]:
+    """page_meta for templates: a page asks for it up to three times, so the last one is kept."""
+    last: list[Any] = [None, None]
+
+    def get(route: Route) -> Any:
+        if last[0] is not route:
+            last[0], last[1] = route, page_meta(site, route)
+        return last[1]
+
+    return get
 
 
 def render_route(env: jinja2.Environment, route: Route, base: dict[str, Any],

@@ -4,7 +4,8 @@
    Pagefind splits page text with jieba when it indexes and the query with the browser's
    Intl.Segmenter, and the two can disagree (七格公园 is 七格|公园 in the index, 七/格/公园 here;
    people's names are in neither dictionary). The build gives every page a `chars` field holding
-   its text one character a word, and `people` holding its names the same way (generator/search.py).
+   its title, names, topics and the opening of its text one character a word, and `people`
+   holding its names the same way (generator/search.py).
    Each query then runs twice: as Pagefind splits it (ranked by Pagefind), and as an exact phrase,
    spelt one character a word where the browser's split leaves single characters ("七 格 公 园").
    Pages holding the phrase come first, in Pagefind's order; then the rest. */

@@ -1,0 +1,23 @@
+"""The files that help readers and machines find pages: feeds, sitemap, robots.txt, open data.
+
+One call for the pipeline (and the preview server): Site -> OutputFiles, pure.
+The search index is not among them: Pagefind reads the rendered pages, so it
+runs on the writer's temporary folder (search.index_site).
+"""
+
+from __future__ import annotations
+
+from .feeds import feed_files
+from .models import Site
+from .opendata import opendata_files
+from .render import OutputFile
+from .routes import Route, plan
+from .sitemap import sitemap_files
+
+
+def discovery_files(site: Site, routes: list[Route] | None = None) -> list[OutputFile]:
+    """Atom feeds, sitemap.xml and robots.txt, and the open-data downloads of a built Site.
+
+    `routes`: the site's planned pages, if the caller has them (BuildOutput.routes).
+    """
+    return feed_files(site) + sitemap_files(site, routes or plan(site)) + opendata_files(site)

@@ -1,0 +1,149 @@
+"""Atom feeds (RFC 4287) for the whole site, each session and each topic. Pure: Site -> OutputFiles.
+
+Every URL is absolute (urls.absolute); entry dates come from content, as
+China-time midnight; the content is the full sanitised body with its links
+made absolute, so a feed reader shows it as the page does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Iterable, Sequence
+from urllib.parse import urljoin
+from xml.sax.saxutils import escape, quoteattr
+
+import nh3
+
+from .cache import Memo
+from .markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from .models import Entry, News, Person, Report, Session, Site, Suggestion, Voice
+from .render import OutputFile
+from .structured import iso_day
+from .urls import absolute, feed_url, list_url
+
+FEED_SIZE = 50  # newest entries per feed; the sitemap lists every page
+EPOCH = dt.date(1970, 1, 1)  # `updated` of a feed with nothing dated in it
+
+
+# (page URL, digest of the HTML) -> the result: an entry is in several feeds, and unchanged
+# between runs; the Builder keeps this memo in the site's .cache (cache.Memo).
+_ABSOLUTE = Memo("feeds.absolute_links")
+
+
+def absolute_links(html: str, page_url: str) -> str:
+    """The same sanitised HTML with every href/src resolved against the page's absolute URL."""
+    key = (page_url, hashlib.sha1(html.encode("utf-8", "surrogatepass")).hexdigest())
+    hit = _ABSOLUTE.get(key)
+    if hit is None:
+        hit = _ABSOLUTE[key] = _absolute_links(html, page_url)
+    return hit
+
+
+def _content(html: str, page_url: str) -> str:
+    """An entry's <content>: its HTML with absolute links, escaped for XML (memoised like them)."""
+    key = ("content", page_url, hashlib.sha1(html.encode("utf-8", "surrogatepass")).hexdigest())
+    hit = _ABSOLUTE.get(key)
+    if hit is None:
+        hit = _ABSOLUTE[key] = escape(_absolute_links(html, page_url))
+    return hit
+
+
+def _absolute_links(html: str, page_url: str) -> str:
+    def attribute_filter(tag: str, attr: str, value: str) -> str | None:
+        if attr in ("href", "src"):
+            return urljoin(page_url, value)
+        return value
+
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     attribute_filter=attribute_filter, link_rel=None,
+                     url_schemes={"http", "https", "mailto", "tel"},
+                     filter_style_properties={"text-align"}, strip_comments=True)
+
+
+def newest_first(entries: Iterable[Entry]) -> list[Entry]:
+    """A stable order across kinds: date, then folder, title and id."""
+    return sorted(entries, key=lambda e: (-e.sort_date.toordinal(), e.folder, e.title, e.id))
+
+
+def _author(site: Site, e: Entry) -> tuple[str, str]:
+    """(name, absolute URL or "") of who an entry is by."""
+    base = site.config.base_url
+    person: Person | None = None
+    name = ""
+    if isinstance(e, (Voice, Report)) and e.speaker_name:
+        name, person = e.speaker_name, e.speaker
+    elif isinstance(e, News) and e.author:
+        name = e.author
+    elif isinstance(e, Suggestion) and e.deputies:
+        name, person = e.deputies[0].name, e.deputies[0]
+    if not name:
+        return site.config.footer.sponsor or site.config.title, base
+    return name, absolute(person.url, base) if person is not None and person.published else ""
+
+
+def _entry_xml(site: Site, e: Entry) -> str:
+    base = site.config.base_url
+    url = absolute(e.url, base)
+    date = e.sort_date if e.sort_date.year > 1 else EPOCH
+    name, uri = _author(site, e)
+    parts = [
+        "<entry>",
+        f"<title>{escape(e.title)}</title>",
+        f'<link rel="alternate" type="text/html" href={quoteattr(url)}/>',
+        f"<id>{escape(url)}</id>",
+        f"<published>{iso_day(date)}</published>",
+        f"<updated>{iso_day(date)}</updated>",
+        "<author><name>" + escape(name) + "</name>" + (f"<uri>{escape(uri)}</uri>" if uri else "") + "</author>",
+    ]
+    parts += [f"<category term={quoteattr(t.name)} scheme={quoteattr(absolute(t.url, base))}/>" for t in e.topics]
+    if e.summary:
+        parts.append(f'<summary type="text">{escape(e.summary)}</summary>')
+    parts.append(f'<content type="html">{_content(e.html, url)}</content>')
+    parts.append("</entry>")
+    return "\n".join(parts)
+
+
+def atom(site: Site, url: str, title: str, page_url: str, entries: Sequence[Entry], subtitle: str = "") -> bytes:
+    """One Atom feed document at site-relative `url` for the page at `page_url`."""
+    cfg = site.config
+    shown = newest_first(entries)[:FEED_SIZE]
+    dates = [e.sort_date for e in shown if e.sort_date.year > 1]
+    updated = max(dates) if dates else EPOCH
+    self_url = absolute(url, cfg.base_url)
+    head = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(cfg.language)}>',
+        f"<title>{escape(title)}</title>",
+    ]
+    if subtitle:
+        head.append(f"<subtitle>{escape(subtitle)}</subtitle>")
+    head += [
+        f"<id>{escape(self_url)}</id>",
+        f'<link rel="self" type="application/atom+xml" href={quoteattr(self_url)}/>',
+        f'<link rel="alternate" type="text/html" href={quoteattr(absolute(page_url, cfg.base_url))}/>',
+        f"<updated>{iso_day(updated)}</updated>",
+        f"<author><name>{escape(cfg.footer.sponsor or cfg.title)}</name><uri>{escape(cfg.base_url)}</uri></author>",
+    ]
+    body = [_entry_xml(site, e) for e in shown]
+    return ("\n".join(head + body + ["</feed>"]) + "\n").encode("utf-8")
+
+
+def feed_files(site: Site) -> list[OutputFile]:
+    """The whole site's feed, one per published session and one per declared topic."""
+    cfg = site.config
+    everything = [e for e in [*site.sessions, *site.voices, *site.reports, *site.news, *site.suggestions]
+                  if e.published]
+    files = [OutputFile(feed_url(), atom(site, feed_url(), cfg.title, "", everything, cfg.description))]
+    for s in site.sessions:
+        if isinstance(s, Session) and s.published:
+            items = [s] + [e for e in site.session_items(s) if e.published]
+            files.append(OutputFile(feed_url("sessions", s.slug),
+                                    atom(site, feed_url("sessions", s.slug), f"{s.title}：心声、报告与新闻 - {cfg.title}",
+                                         s.url, items)))
+    for t in site.topics:
+        items = [e for e in site.topic_items(t) if e.published]
+        files.append(OutputFile(feed_url("topics", t.slug),
+                                atom(site, feed_url("topics", t.slug), f"专题“{t.name}” - {cfg.title}",
+                                     t.url or list_url(f"topics/{t.slug}"), items)))
+    return files

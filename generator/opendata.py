@@ -1,0 +1,99 @@
+"""Open data: each session's voices and the list of people, as CSV (UTF-8 with BOM) and JSON.
+
+The files sit beside the pages that link to them (sessions/<slug>/voices.csv,
+deputies/people.csv …); templates/_downloads.html prints the links. The CSV
+headers are Chinese for spreadsheet users, the JSON keys English for programs;
+COLUMNS maps one to the other and README documents them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Sequence
+
+from .models import Person, Session, Site, Voice
+from .render import OutputFile
+from .urls import absolute, people_data_url, voices_data_url
+
+# (JSON key, CSV header) in column order.
+VOICE_COLUMNS = (
+    ("id", "编号"), ("title", "标题"), ("kind", "类别"), ("speaker", "发言人"),
+    ("speaker_title", "发言人身份"), ("speaker_url", "发言人页面"), ("date", "日期"),
+    ("topics", "专题"), ("summary", "摘要"), ("reporter", "整理"), ("url", "网址"),
+)
+PEOPLE_COLUMNS = (
+    ("id", "编号"), ("name", "姓名"), ("role", "身份"), ("occupation", "职业"), ("gender", "性别"),
+    ("ethnicity", "民族"), ("party", "党派"), ("constituency", "选区"), ("voices", "心声数"),
+    ("url", "网址"),
+)
+LIST_SEPARATOR = "；"  # between topics in one CSV cell
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell; text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, list):
+        value = LIST_SEPARATOR.join(value)
+    if isinstance(value, str) and value[:1] in FORMULA_START:
+        return "'" + value
+    return value
+
+
+def _csv(columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([header for _, header in columns])
+    for row in rows:
+        writer.writerow([_cell(row[key]) for key, _ in columns])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def voice_row(site: Site, v: Voice) -> dict[str, Any]:
+    """One voice as a record of VOICE_COLUMNS."""
+    base = site.config.base_url
+    speaker = v.speaker if v.speaker is not None and v.speaker.published else None
+    return {
+        "id": v.id, "title": v.title, "kind": v.kind, "speaker": v.speaker_name,
+        "speaker_title": v.speaker_title or (speaker.role if speaker else ""),
+        "speaker_url": absolute(speaker.url, base) if speaker else "",
+        "date": v.date.isoformat() if v.date.year > 1 else "",
+        "topics": [t.name for t in v.topics], "summary": v.summary, "reporter": v.reporter,
+        "url": absolute(v.url, base),
+    }
+
+
+def person_row(site: Site, p: Person) -> dict[str, Any]:
+    """One person as a record of PEOPLE_COLUMNS."""
+    voices = sum(1 for e in site.person_items(p) if isinstance(e, Voice) and e.published)
+    return {"id": p.id, "name": p.name, "role": p.role, "occupation": p.occupation, "gender": p.gender,
+            "ethnicity": p.ethnicity, "party": p.party, "constituency": p.constituency,
+            "voices": voices, "url": absolute(p.url, site.config.base_url)}
+
+
+def opendata_files(site: Site) -> list[OutputFile]:
+    """voices.csv/json for every published session, people.csv/json for the site."""
+    files: list[OutputFile] = []
+    base = site.config.base_url
+    for s in site.sessions:
+        if not s.published:
+            continue
+        voices = [v for v in site.session_items(s) if isinstance(v, Voice) and v.published]
+        voices.sort(key=lambda v: ("代表委员市民".find(v.kind), -v.date.toordinal(), v.title, v.id))
+        rows = [voice_row(site, v) for v in voices]
+        meta = {"id": s.id, "title": s.title, "start": s.start.isoformat(), "end": s.end.isoformat(),
+                "url": absolute(s.url, base)}
+        files.append(OutputFile(voices_data_url(s.url, "csv"), _csv(VOICE_COLUMNS, rows)))
+        files.append(OutputFile(voices_data_url(s.url, "json"), _json({
+            "session": meta, "columns": dict(VOICE_COLUMNS), "count": len(rows), "voices": rows})))
+    people = [p for p in site.people if p.published]
+    rows = [person_row(site, p) for p in people]
+    files.append(OutputFile(people_data_url("csv"), _csv(PEOPLE_COLUMNS, rows)))
+    files.append(OutputFile(people_data_url("json"), _json({
+        "site": site.config.title, "columns": dict(PEOPLE_COLUMNS), "count": len(rows), "people": rows})))
+    return files

@@ -1,0 +1,250 @@
+"""Chinese search in a real browser: the query is typed into the search page, as a reader would.
+
+The real Qiantang site and the small site of tests/discovery_fixture.py are built once and
+served under /renda/ (their base_url's sub-path). One page is kept per site and reused by
+the tests below; each search starts from a fresh query. The quality test writes the rank
+of every query to test-artifacts/search-quality.json.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+import discovery_fixture as fx  # noqa: E402
+
+
+def _helpers(name: str, path: Path):
+    """The plain helpers of a conftest.py, loaded by path ("conftest" names two modules)."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_b = _helpers("_browser_conftest", HERE / "conftest.py")
+_c = _helpers("_tests_conftest", HERE.parent / "conftest.py")
+artifact, open_page, serve = _b.artifact, _b.open_page, _b.serve
+run_build, write_site = _c.run_build, _c.write_site
+
+pytestmark = pytest.mark.browser
+
+# Queries taken from the real content: (query, the page that must be among the first three).
+REAL_QUERIES = (
+    ("停车", "voices/wang-da-zhu-ting-che/"),
+    ("医疗", "voices/zhou-dao-yang-yi-liao/"),
+    ("养老", "voices/wu-meng-jun-yi-liao/"),
+    ("电梯", "news/guan-cha-yuan-ji-ceng-sheng-yin/"),
+    ("租房", "voices/peng-jiang-hong-zu-fang/"),
+    ("王大祝", "deputies/wang-da-zhu/"),
+    ("医药港", "voices/wang-jia-hang-yi-liao-chan-ye/"),
+    ("共同富裕", "reports/work-report-2021/"),
+    ("七格公园", "voices/wang-shuang-qi-ge-gong-yuan/"),
+    ("文思小学", "voices/lv-jian-sheng-jiao-yu/"),
+    ("吕建生", "voices/lv-jian-sheng-jiao-yu/"),
+    ("大创小镇", "voices/wang-da-zhu-ting-che/"),
+    ("全科医生", "voices/wu-meng-jun-yi-liao/"),
+    ("碳达峰", "voices/chen-you-wen-chan-ye/"),
+    ("周志辉", "reports/work-report-2021/"),
+    ("陈有文", "deputies/chen-you-wen/"),
+    ("依法治区", "reports/work-report-2021/"),
+    ("基层声音", "news/guan-cha-yuan-ji-ceng-sheng-yin/"),
+    ("病有良医", "voices/wu-meng-jun-yi-liao/"),
+    ("停车位", "voices/wang-da-zhu-ting-che/"),
+    ("王佳杭", "deputies/wang-jia-hang/"),
+)
+DONE = ("document.querySelector('[data-search]').getAttribute('aria-busy') === null && "
+        "/找到|没有找到|请输入|不可用/.test(document.querySelector('[data-search-status]').textContent)")
+
+
+class Searcher:
+    """One page on the search page of a served site."""
+
+    def __init__(self, browser, folder: Path, **context):
+        self.served = serve(folder, "/renda/")
+        self.context, self.page, self.log = open_page(browser, **context)
+        self.page.goto(self.served.url("search/"))
+
+    def search(self, query: str) -> list[str]:
+        """Type `query` into the search page; the result links as site-relative URLs."""
+        page = self.page
+        page.fill("#search-q", "")
+        page.type("#search-q", query)
+        page.press("#search-q", "Enter")
+        page.wait_for_function(DONE, timeout=20_000)
+        return self.results()
+
+    def results(self) -> list[str]:
+        hrefs = self.page.eval_on_selector_all(".search-result-title a", "els => els.map(a => a.href)")
+        return [h[len(self.served.url()):] for h in hrefs]
+
+    def close(self) -> None:
+        self.context.close()
+        self.served.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def real(browser, real_site):
+    s = Searcher(browser, real_site)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("search")
+    site = write_site(root / "site", fx.FILES, fx.SITE_YAML)
+    out = root / "out" / "public"
+    result = run_build(site, out=out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def small(browser, small_site):
+    s = Searcher(browser, small_site)
+    yield s
+    s.close()
+
+
+def test_quality_on_the_real_site(real):
+    """Each query's expected page is among the first three results."""
+    ranks = {}
+    for query, expected in REAL_QUERIES:
+        results = real.search(query)
+        ranks[query] = {"expected": expected, "rank": results.index(expected) + 1 if expected in results else None,
+                        "top3": results[:3], "count": len(results)}
+    artifact("search-quality.json").write_text(json.dumps(ranks, ensure_ascii=False, indent=1), encoding="utf-8")
+    missed = {q: r for q, r in ranks.items() if r["rank"] is None or r["rank"] > 3}
+    assert missed == {}
+    assert len(ranks) >= 15
+    assert real.log.errors == [] and real.log.failed == []
+
+
+@pytest.mark.parametrize("query, expected", fx.QUERIES)
+def test_quality_on_the_small_site(small, query, expected):
+    assert expected in small.search(query)[:3]
+
+
+def test_a_name_outranks_pages_holding_its_characters_apart(small):
+    results = small.search("王大祝")
+    assert results[:3] == ["deputies/wang-da-zhu/", "voices/wang-da-zhu-ting-che/", "news/hui-yi-xin-wen/"]
+    assert "voices/decoy/" not in results[:3]  # 王…大…祝 apart: found, but after the real matches
+
+
+def test_drafts_and_future_items_are_not_found(small):
+    assert small.search("蓝鲸灯塔") == []
+    assert small.search("银杏书院") == []
+    assert "没有找到" in small.page.text_content("[data-search-status]")
+
+
+def test_result_shows_title_kind_session_date_and_highlighted_excerpt(small):
+    small.search("停车")
+    first = small.page.locator(".search-result").first
+    assert first.locator(".search-result-title a").inner_text() == "因地制宜增停车位"
+    assert first.locator(".search-result-kind").inner_text() == "代表心声"
+    assert first.locator(".search-result-session").inner_text() == "测试区第二届人民代表大会第一次会议"
+    assert first.locator(".search-result-date").inner_text() == "2026年1月10日"
+    marks = first.locator(".search-result-excerpt mark").all_inner_texts()
+    assert "停车" in marks
+    assert "\u200b" not in first.locator(".search-result-excerpt").inner_text()
+
+
+def test_filters_by_kind_session_and_topic(small):
+    page = small.page
+    small.search("停车")
+    page.select_option("select[data-filter=kind]", "新闻")
+    page.wait_for_function(DONE)
+    assert small.results() == ["news/hui-yi-xin-wen/"]
+    assert "kind=%E6%96%B0%E9%97%BB" in page.url  # the filter is kept in the address, to share
+    page.select_option("select[data-filter=kind]", "")
+    page.select_option("select[data-filter=topic]", "社区治理")
+    page.wait_for_function(DONE)
+    assert small.results() == ["voices/qi-ge-gong-yuan/"]
+    page.select_option("select[data-filter=topic]", "")
+    page.select_option("select[data-filter=session]", "测试区第二届人民代表大会第一次会议")
+    page.wait_for_function(DONE)
+    assert len(small.results()) == 3
+    counts = page.eval_on_selector_all("select[data-filter=kind] option", "os => os.map(o => o.textContent)")
+    assert "代表心声（2）" in counts and "新闻（1）" in counts
+    page.select_option("select[data-filter=session]", "")
+    page.wait_for_function(DONE)
+
+
+def test_filter_without_query_lists_newest_first(small):
+    page = small.page
+    page.fill("#search-q", "")
+    page.select_option("select[data-filter=kind]", "人大代表")
+    page.wait_for_function(DONE)
+    assert sorted(small.results()) == ["deputies/li-ming/", "deputies/wang-da-zhu/"]
+    page.select_option("select[data-filter=kind]", "")
+    page.wait_for_function(DONE)
+
+
+def test_results_link_to_pages_under_the_sub_path(small):
+    small.search("七格公园")
+    with small.page.expect_navigation():
+        small.page.click(".search-result-title a")
+    assert small.page.url == small.served.url("voices/qi-ge-gong-yuan/")
+    assert small.page.locator("h1").inner_text().startswith("关于七格公园的提升改造")
+    small.page.goto(small.served.url("search/"))
+
+
+def test_query_in_the_address_searches_on_load(browser, small_site):
+    s = Searcher(browser, small_site)
+    try:
+        s.page.goto(s.served.url("search/?q=%E5%85%BB%E8%80%81"))  # ?q=养老
+        s.page.wait_for_function(DONE)
+        assert s.results()[0] == "voices/zhang-hua-yang-lao/"
+        assert s.page.input_value("#search-q") == "养老"
+    finally:
+        s.close()
+
+
+def test_header_box_searches_and_other_pages_load_no_search_code(browser, small_site):
+    s = Searcher(browser, small_site)
+    try:
+        page, log = s.page, s.log
+        before = len(log.requests)  # (the Searcher opened the search page itself first)
+        page.goto(s.served.url(""))
+        page.goto(s.served.url("voices/wang-da-zhu-ting-che/"))
+        page.wait_for_load_state("networkidle")
+        assert [u for u in log.requests[before:] if "/pagefind/" in u or "search.js" in u] == []
+        assert page.locator(".search-box-form").is_visible()
+        assert not page.locator(".search-box-link").is_visible()
+        page.fill("#search-box-q", "停车")
+        with page.expect_navigation():
+            page.press("#search-box-q", "Enter")
+        page.wait_for_function(DONE)
+        assert s.results()[0] == "voices/wang-da-zhu-ting-che/"
+        assert [u for u in log.requests if "/pagefind/pagefind-worker" in u] == []
+        assert log.errors == [] and log.failed == []
+    finally:
+        s.close()
+
+
+def test_without_javascript_the_box_is_a_link_that_says_so(browser, small_site):
+    served = serve(small_site, "/renda/")
+    context, page, log = open_page(browser, java_script_enabled=False)
+    try:
+        page.goto(served.url("voices/wang-da-zhu-ting-che/"))
+        link = page.locator(".search-box-link")
+        assert link.is_visible()
+        assert "".join(link.inner_text().split()) == "搜索（需要启用JavaScript）"
+        assert link.get_attribute("href") == "../../search/"
+        assert not page.locator(".search-box-form").is_visible()
+        page.goto(served.url("search/"))
+        assert page.locator(".search-nojs").is_visible()
+        assert "站内搜索需要启用 JavaScript" in page.locator(".search-nojs").inner_text()
+        assert not page.locator(".search-page").is_visible()
+    finally:
+        context.close()
+        served.server.shutdown()

@@ -1,0 +1,428 @@
+"""Finding things, checked by parsers: the Pagefind index, Atom feeds, sitemap and robots.txt,
+canonical/Open Graph/JSON-LD heads, open data, determinism and the failure of Pagefind.
+
+Sites are built once per module with the real command line: the small Chinese site of
+discovery_fixture.py (under the sub-path /renda/, with a draft and a future item), a
+generated site of about 50 pages (bench/gensite.py), and the real Qiantang site.
+The search quality itself is tested in a browser: tests/browser/test_search.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import os
+import random
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import discovery_checks as checks  # noqa: E402
+import discovery_fixture as fx  # noqa: E402
+from bench.gensite import generate  # noqa: E402
+from generator import pagefind_order  # noqa: E402
+from generator.builder import Builder  # noqa: E402
+from generator.render import make_environment, render_context  # noqa: E402
+from generator.routes import plan  # noqa: E402
+from generator.search import PAGEFIND_VERSION, spaced  # noqa: E402
+from generator.sitemap import sitemap_files  # noqa: E402
+
+
+def _helpers():
+    """tests/conftest.py's plain helpers, loaded by path ("conftest" names two modules)."""
+    name = "_tests_conftest"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, HERE / "conftest.py")
+        module = sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_c = _helpers()
+run_build, write_site, snapshot, TODAY = _c.run_build, _c.write_site, _c.snapshot, _c.TODAY
+REAL_BASE = "https://www.example.gov.cn/renda/"
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory) -> Path:
+    return write_site(tmp_path_factory.mktemp("discovery") / "site", fx.FILES, fx.SITE_YAML)
+
+
+@pytest.fixture(scope="module")
+def small(fixture_site, tmp_path_factory) -> Path:
+    """The fixture site, built once."""
+    out = tmp_path_factory.mktemp("discovery-out") / "public"
+    result = run_build(fixture_site, out=out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> tuple[Path, Path]:
+    """A generated site of about 50 pages (many people, sessions and topics), built once."""
+    root = tmp_path_factory.mktemp("gen")
+    site = generate(root / "site", pages=50, seed=7, base_url=fx.BASE_URL)
+    out = root / "out" / "public"
+    result = run_build(site, out=out)
+    assert result.returncode == 0, result.stderr
+    return site, out
+
+
+# -- search index -------------------------------------------------------------------------------
+
+def test_index_holds_every_published_entry_and_nothing_else(small):
+    records = checks.fragments(small)
+    assert set(records) == set(fx.ENTRY_TYPES)
+    text = json.dumps(records, ensure_ascii=False)
+    for word in ("蓝鲸灯塔", "银杏书院", "赵六"):  # in a draft, a future voice, a draft person
+        assert word not in text
+    entry = json.loads((small / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["version"] == PAGEFIND_VERSION
+    assert {k: v["page_count"] for k, v in entry["languages"].items()} == {"zh-cn": len(fx.ENTRY_TYPES)}
+
+
+def test_index_holds_main_content_only(small):
+    records = checks.fragments(small)
+    voice = records["voices/wang-da-zhu-ting-che/"]["content"].replace("\u200b", "")
+    assert "老旧小区停车难" in voice
+    for chrome in ("跳到正文", "主办单位", "当前位置", "网站标识码", "朗读全文"):  # skip link, footer, crumbs, controls
+        assert chrome not in voice
+    person = records["deputies/wang-da-zhu/"]["content"].replace("\u200b", "")
+    assert "因地制宜增停车位" not in person  # the list of his voices belongs to the voice pages
+
+
+def test_index_metadata_and_filters(small):
+    record = checks.fragments(small)["voices/wang-da-zhu-ting-che/"]
+    assert record["meta"]["title"] == "因地制宜增停车位"
+    assert record["meta"]["kind"] == "代表心声"
+    assert record["meta"]["session"] == "测试区第二届人民代表大会第一次会议"
+    assert record["meta"]["date"] == "2026年1月10日"
+    assert record["meta"]["people"] == "王 大 祝"
+    assert record["meta"]["chars"].startswith("因 地 制 宜 增 停 车 位")
+    assert record["filters"] == {"kind": ["代表心声"], "person": ["王大祝"],
+                                 "session": ["测试区第二届人民代表大会第一次会议"], "topic": ["交通出行"]}
+    person = checks.fragments(small)["deputies/wang-da-zhu/"]
+    assert person["filters"]["kind"] == ["人大代表"]
+
+
+def test_published_pages_are_not_changed_by_the_index_copy(small):
+    page = (small / "voices" / "wang-da-zhu-ting-che" / "index.html").read_text(encoding="utf-8")
+    assert 'data-pagefind-meta="chars' not in page  # the per-character field is for Pagefind only
+    assert 'data-pagefind-meta="people[content]" content="王 大 祝"' in page
+    assert "<main id=\"main\" tabindex=\"-1\" data-pagefind-body>" in page
+    draft_free = (small / "search" / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in draft_free
+
+
+def test_bundle_keeps_only_what_search_js_uses(small):
+    names = {p.name for p in (small / "pagefind").iterdir()}
+    assert {"pagefind.js", "pagefind-entry.json", "wasm.unknown.pagefind", "index", "fragment", "filter"} <= names
+    assert not names & {"pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js",
+                        "pagefind-worker.js"}
+
+
+def test_spaced_gives_one_character_a_word():
+    assert spaced("王大祝") == "王 大 祝"
+    assert spaced("2021年,区人大“十四五”规划 ICP") == "2021 年 区 人 大 十 四 五 规 划 ICP"
+
+
+def test_drafts_build_still_indexes_published_pages_only(fixture_site, tmp_path):
+    out = tmp_path / "public"
+    result = run_build(fixture_site, "--drafts", out=out)
+    assert result.returncode == 0, result.stderr
+    assert set(checks.fragments(out)) == set(fx.ENTRY_TYPES)
+    assert (out / "voices" / "draft-secret" / "index.html").is_file()  # previewed, but not searchable
+
+
+# -- Pagefind failing -----------------------------------------------------------------------------
+
+def _fake_pagefind(tmp_path: Path, script: str) -> Path:
+    path = tmp_path / "fake-pagefind"
+    path.write_text("#!/bin/sh\n" + script + "\n", encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    return path
+
+
+@pytest.mark.parametrize("script, message", [
+    ("echo 'Error: boom' >&2; exit 3", "Pagefind 运行失败（退出码 3）：Error: boom"),
+    ("echo 'Running Pagefind v1.4.0 (Extended)'; exit 0",
+     "Pagefind 是 1.4.0（扩展版），而中文分词和搜索质量只在扩展版 1.5.2 上检验过。"),
+    ("echo 'Running Pagefind v1.5.2'; exit 0", "Pagefind 是 1.5.2（非扩展版），"),
+])
+def test_pagefind_failure_fails_the_build_and_keeps_the_published_site(small, tmp_path, fixture_site, script, message):
+    out = tmp_path / "public"
+    shutil.copytree(small, out)
+    before = snapshot(out)
+    env = {**os.environ, "PAGEFIND_BINARY_PATH": str(_fake_pagefind(tmp_path, script))}
+    cmd = [sys.executable, str(HERE.parent / "build.py"), "build", "--site", str(fixture_site),
+           "--out", str(out), "--today", TODAY.isoformat()]
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"搜索索引（Pagefind）: 错误: {message}" in result.stderr, result.stderr
+    assert "网站没有发布；原来发布的网站保持不变。" in result.stderr
+    assert snapshot(out) == before
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".public.tmp-")]
+
+
+def test_missing_pagefind_binary_is_a_clear_error(fixture_site, tmp_path):
+    env = {**os.environ, "PAGEFIND_BINARY_PATH": str(tmp_path / "nowhere")}
+    cmd = [sys.executable, str(HERE.parent / "build.py"), "build", "--site", str(fixture_site),
+           "--out", str(tmp_path / "public"), "--today", TODAY.isoformat()]
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 1
+    assert "环境变量 PAGEFIND_BINARY_PATH 指向的" in result.stderr
+    assert not (tmp_path / "public").exists()
+
+
+# -- determinism ----------------------------------------------------------------------------------
+
+def test_two_builds_are_byte_identical_search_index_included(generated, tmp_path):
+    site, first = generated
+    second = tmp_path / "again" / "public"
+    result = run_build(site, out=second)
+    assert result.returncode == 0, result.stderr
+    a, b = snapshot(first), snapshot(second)
+    assert sorted(a) == sorted(b)
+    assert [p for p in a if a[p] != b[p]] == []
+    assert any(p.startswith("pagefind/filter/") for p in a)
+
+
+def test_stabilise_makes_any_filter_order_the_same_bytes(generated, tmp_path):
+    _, out = generated
+    reference = tmp_path / "reference"
+    shutil.copytree(out / "pagefind", reference)
+    shuffled = tmp_path / "shuffled"
+    shutil.copytree(out / "pagefind", shuffled)
+    rng = random.Random(3)
+    entry = json.loads((shuffled / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta_path = shuffled / f"pagefind.{entry['languages']['zh-cn']['hash']}.pf_meta"
+    meta = pagefind_order._read(meta_path)
+    for name, digest in meta[3]:  # shuffle the values inside every filter, as Pagefind's HashMap does
+        path = shuffled / "filter" / f"{digest}.pf_filter"
+        fname, values = pagefind_order._read(path)
+        rng.shuffle(values)
+        pagefind_order._write(path, [fname, values])
+    rng.shuffle(meta[3])
+    pagefind_order._write(meta_path, meta)
+    pagefind_order.stabilise(shuffled)
+    assert snapshot(shuffled) == snapshot(reference)
+
+
+def test_cbor_codec_round_trips():
+    for value in (0, 23, 24, 255, 256, 65_536, 2**40, -1, -500, "", "钱塘", [1, ["a", [2, 3]]], list(range(40))):
+        assert pagefind_order.decode(pagefind_order.encode(value)) == value
+    with pytest.raises(pagefind_order.FormatError):
+        pagefind_order.decode(b"\xa1\x01\x02")  # a map: not something Pagefind writes here
+
+
+# -- feeds ----------------------------------------------------------------------------------------
+
+def test_feeds_parse_cleanly_with_absolute_urls(small):
+    problems, feeds = checks.check_feeds(small, fx.BASE_URL)
+    assert problems == []
+    assert set(feeds) == {"feeds/all.xml", "feeds/sessions/2-1.xml", "feeds/topics/yi-liao-wei-sheng.xml",
+                          "feeds/topics/jiao-tong-chu-xing.xml", "feeds/topics/yang-lao-fu-wu.xml",
+                          "feeds/topics/she-qu-zhi-li.xml"}
+
+
+def test_site_feed_entries_content_and_dates(small):
+    _, feeds = checks.check_feeds(small, fx.BASE_URL)
+    feed = feeds["feeds/all.xml"]
+    links = [e.link for e in feed.entries]
+    assert fx.BASE_URL + "news/hui-yi-xin-wen/" in links
+    assert not [link for link in links if any(u in link for u in fx.UNPUBLISHED)]
+    assert feed.feed.updated == "2026-01-11T00:00:00+08:00"  # the newest content date, not the build time
+    voice = next(e for e in feed.entries if e.link.endswith("voices/wang-da-zhu-ting-che/"))
+    assert voice.published == "2026-01-10T00:00:00+08:00"
+    assert voice.author == "王大祝"
+    assert [t.term for t in voice.tags] == ["交通出行"]
+    assert f'href="{fx.BASE_URL}news/hui-yi-xin-wen/"' in voice.content[0].value  # made absolute
+    assert "老旧小区停车难问题亟待解决" in voice.content[0].value  # the full body, not a summary
+
+
+def test_session_and_topic_feeds_hold_their_items(small):
+    _, feeds = checks.check_feeds(small, fx.BASE_URL)
+    session = {e.link[len(fx.BASE_URL):] for e in feeds["feeds/sessions/2-1.xml"].entries}
+    assert {"sessions/2-1/", "voices/wang-da-zhu-ting-che/", "reports/work-2026/",
+            "news/hui-yi-xin-wen/"} <= session
+    assert "voices/future/" not in session
+    topic = {e.link[len(fx.BASE_URL):] for e in feeds["feeds/topics/yang-lao-fu-wu.xml"].entries}
+    assert topic == {"voices/zhang-hua-yang-lao/"}
+
+
+def test_feeds_are_announced_in_heads(small):
+    doc = checks.head(small / "sessions" / "2-1" / "index.html")
+    feeds = doc.xpath('//link[@rel="alternate"][@type="application/atom+xml"]/@href')
+    assert feeds == ["../../feeds/all.xml", "../../feeds/sessions/2-1.xml"]
+    doc = checks.head(small / "topics" / "yang-lao-fu-wu" / "index.html")
+    assert doc.xpath('//link[@rel="alternate"][@type="application/atom+xml"]/@href')[-1] == \
+        "../../feeds/topics/yang-lao-fu-wu.xml"
+
+
+# -- sitemap and robots ---------------------------------------------------------------------------
+
+def test_sitemap_lists_every_published_page_with_lastmod(small):
+    problems, locs = checks.sitemap_locs(small, fx.BASE_URL)
+    assert problems == []
+    expected = {fx.BASE_URL + url for url in checks.pages(small) if url not in ("404.html", "search/")}
+    assert set(locs) == expected
+    assert not [loc for loc in locs if any(u in loc for u in fx.UNPUBLISHED)]
+    assert locs[fx.BASE_URL + "voices/wang-da-zhu-ting-che/"] == "2026-01-10"
+    assert locs[fx.BASE_URL + "sessions/2-1/"] == "2026-01-14"  # its last day, later than its items
+    assert locs[fx.BASE_URL + "deputies/wang-da-zhu/"] == "2026-01-11"  # the newest item on his page
+    assert locs[fx.BASE_URL] == "2026-01-11"
+    assert locs[fx.BASE_URL + "about/"] is None  # nothing dated: no lastmod rather than a made-up one
+
+
+def test_sitemap_splits_into_an_index_past_the_limit(small, fixture_site, tmp_path):
+    built = Builder(fixture_site, today=TODAY).build()
+    files = sitemap_files(built.site, plan(built.site), max_urls=5)
+    out = tmp_path / "split"
+    for f in files:
+        (out / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (out / f.path).write_bytes(f.data)
+    root = etree.parse(str(out / "sitemap.xml")).getroot()
+    assert root.tag == checks.SM + "sitemapindex"
+    problems, locs = checks.sitemap_locs(out, fx.BASE_URL)
+    assert problems == []
+    _, whole = checks.sitemap_locs(small, fx.BASE_URL)
+    assert locs == whole
+    assert len(root) == -(-len(whole) // 5)
+
+
+# -- heads: canonical, description, Open Graph, JSON-LD ------------------------------------------
+
+def test_every_page_has_canonical_description_open_graph_and_json_ld(small):
+    assert checks.check_heads(small, fx.BASE_URL) == []
+
+
+def test_json_ld_types(small):
+    for url, kind in fx.ENTRY_TYPES.items():
+        objects = checks.jsonld(checks.head(small / url / "index.html"))
+        assert objects[0]["@type"] == kind, url
+        assert objects[-1]["@type"] == "BreadcrumbList"
+    home = checks.jsonld(checks.head(small / "index.html"))
+    assert home[0]["@type"] == "WebSite"
+    assert home[0]["potentialAction"]["target"]["urlTemplate"] == fx.BASE_URL + "search/?q={search_term_string}"
+
+
+def test_json_ld_details(small):
+    event = checks.jsonld(checks.head(small / "sessions/2-1/index.html"))[0]
+    assert (event["startDate"], event["endDate"], event["location"]["name"]) == ("2026-01-10", "2026-01-14", "区行政中心大会堂")
+    person = checks.jsonld(checks.head(small / "deputies/wang-da-zhu/index.html"))[0]
+    assert (person["name"], person["jobTitle"], person["gender"]) == ("王大祝", "人大代表", "https://schema.org/Male")
+    news = checks.jsonld(checks.head(small / "news/hui-yi-xin-wen/index.html"))[0]
+    assert news["datePublished"] == "2026-01-11"
+    assert news["author"] == {"@type": "Person", "name": "徐红燕"}
+    assert {"@type": "Person", "name": "王大祝", "url": fx.BASE_URL + "deputies/wang-da-zhu/"} in news["about"]
+    voice = checks.jsonld(checks.head(small / "voices/lv-jian-sheng/index.html"))[0]
+    assert voice["author"] == {"@type": "Person", "name": "吕建生", "jobTitle": "文思小学校长"}
+    crumbs = checks.jsonld(checks.head(small / "voices/lv-jian-sheng/index.html"))[-1]["itemListElement"]
+    assert [c["item"] for c in crumbs] == [fx.BASE_URL, fx.BASE_URL + "voices/", fx.BASE_URL + "voices/lv-jian-sheng/"]
+
+
+def test_json_ld_cannot_close_its_script(tmp_path):
+    from generator.structured import json_script
+    text = str(json_script({"name": "</script><script>alert(1)</script>"}))
+    assert "</" not in text and "<" not in text
+    assert json.loads(text) == {"name": "</script><script>alert(1)</script>"}
+
+
+def test_search_page_is_not_for_search_engines(small):
+    doc = checks.head(small / "search" / "index.html")
+    assert doc.xpath('//meta[@name="robots"]/@content') == ["noindex"]
+    assert doc.get("lang") == "zh-CN"
+
+
+# -- open data ------------------------------------------------------------------------------------
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel opens it as UTF-8
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+def test_session_voices_csv_and_json(small):
+    rows = _csv(small / "sessions/2-1/voices.csv")
+    assert list(rows[0]) == ["编号", "标题", "类别", "发言人", "发言人身份", "发言人页面", "日期", "专题", "摘要", "整理", "网址"]
+    assert [r["编号"] for r in rows] == ["qi-ge-gong-yuan", "wang-da-zhu-ting-che", "decoy", "zhang-hua-yang-lao", "lv-jian-sheng"]
+    first = next(r for r in rows if r["编号"] == "qi-ge-gong-yuan")
+    assert first["专题"] == "交通出行；社区治理"
+    assert first["发言人页面"] == fx.BASE_URL + "deputies/li-ming/"
+    data = json.loads((small / "sessions/2-1/voices.json").read_text(encoding="utf-8"))
+    assert data["count"] == len(rows) == len(data["voices"])
+    assert data["session"]["start"] == "2026-01-10"
+    assert data["voices"][0]["topics"] == ["交通出行", "社区治理"]
+    assert list(data["columns"]) == ["id", "title", "kind", "speaker", "speaker_title", "speaker_url", "date",
+                                     "topics", "summary", "reporter", "url"]
+    assert not (small / "sessions/2-2/voices.csv").exists()
+
+
+def test_people_csv_and_json(small):
+    rows = _csv(small / "deputies/people.csv")
+    assert [r["姓名"] for r in rows] == ["李明", "王大祝", "张华"]
+    assert rows[1]["心声数"] == "1" and rows[1]["网址"] == fx.BASE_URL + "deputies/wang-da-zhu/"
+    data = json.loads((small / "deputies/people.json").read_text(encoding="utf-8"))
+    assert [p["name"] for p in data["people"]] == ["李明", "王大祝", "张华"]
+
+
+def test_csv_cells_cannot_run_as_formulas():
+    from generator.opendata import _cell
+    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _cell(["交通", "教育"]) == "交通；教育"
+    assert _cell(3) == 3
+
+
+def test_download_links_partial(fixture_site):
+    """_downloads.html renders the links; session.html and person_list.html include it (lead's templates)."""
+    built = Builder(fixture_site, today=TODAY).build()
+    env = make_environment([HERE.parent / "templates"])
+    base = render_context(built.site, {})
+    routes = {r.url: r for r in plan(built.site)}
+    html = env.get_template("_downloads.html").render(**base, route=routes["sessions/2-1/"])
+    assert 'href="voices.csv"' in html and 'href="voices.json"' in html
+    html = env.get_template("_downloads.html").render(**base, route=routes["deputies/"])
+    assert 'href="people.csv"' in html and 'href="people.json"' in html
+    assert env.get_template("_downloads.html").render(**base, route=routes["voices/"]).strip() == ""
+
+
+def test_download_links_on_pages(small):
+    session_page = (small / "sessions/2-1/index.html").read_text(encoding="utf-8")
+    if "_downloads.html" not in (HERE.parent / "templates/session.html").read_text(encoding="utf-8"):
+        pytest.skip("templates/session.html does not include _downloads.html yet (theme owner's file)")
+    assert 'href="voices.csv"' in session_page
+    assert 'href="people.csv"' in (small / "deputies/index.html").read_text(encoding="utf-8")
+
+
+# -- the generated site and the real site ---------------------------------------------------------
+
+def test_generated_site_passes_every_parser_check(generated):
+    _, out = generated
+    assert checks.check_heads(out, fx.BASE_URL) == []
+    assert checks.check_feeds(out, fx.BASE_URL)[0] == []
+    problems, locs = checks.sitemap_locs(out, fx.BASE_URL)
+    assert problems == [] and len(locs) > 50
+
+
+def test_real_site_passes_every_parser_check(real_site):
+    assert checks.check_heads(real_site, REAL_BASE) == []
+    problems, feeds = checks.check_feeds(real_site, REAL_BASE)
+    assert problems == []
+    assert len(feeds) == 12  # the site, session 1-1, ten topics
+    problems, locs = checks.sitemap_locs(real_site, REAL_BASE)
+    assert problems == []
+    assert REAL_BASE + "voices/wang-da-zhu-ting-che/" in locs
+    records = checks.fragments(real_site)
+    assert len(records) == len(list((HERE.parent / "content").rglob("*.md")))  # every entry, no list page
