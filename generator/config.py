@@ -108,7 +108,7 @@ def _text(data: dict, key: str, lines: dict, path: tuple, problems: Problems,
 
 
 def parse_config(text: str) -> tuple[SiteConfig | None, Problems]:
-    """Validate site.yaml text; return the config (None if unusable) and all problems."""
+    """Validate site.yaml text; return the config (None if not YAML or not a mapping) and all problems."""
     problems = Problems()
     try:
         data, lines = yamltext.load(text)
@@ -174,10 +174,13 @@ def parse_config(text: str) -> tuple[SiteConfig | None, Problems]:
                        line=lines.get(("paginate",)), field="paginate", fix="例如 paginate: 20")
         paginate = 20
 
-    results = _parse_results(data.get("suggestion_results"), lines, problems)
+    # a bad scheme is reported; the default stands in so that the content can still be checked
+    results = _parse_results(data.get("suggestion_results"), lines, problems) or \
+        tuple(ResultClass(*r) for r in DEFAULT_RESULTS)
 
-    if problems:
-        return None, problems
+    # With errors, the config is still returned (every bad value replaced by its default) so that
+    # the same build goes on to report the content's problems too: all in one run. The errors
+    # recorded here keep that build from publishing.
     return SiteConfig(title=title, base_url=base_url, language=language, description=description,
                       topics=tuple(topics), footer=footer, paginate=paginate,
                       suggestion_results=results), problems

@@ -207,7 +207,10 @@ def validate(doc: Document, problems: Problems) -> dict[str, Any]:
     for spec in specs:
         raw = doc.meta.get(spec.name)
         if raw is None or raw == "" or raw == []:
-            if spec.required:
+            if spec.required and spec.name in doc.meta:  # written, but with nothing after the colon
+                problems.error(doc.path, f"必填字段 {spec.name} 是空的。", line=doc.line_of(spec.name),
+                               field=spec.name, fix=f"在 {spec.name}: 后面填写{spec.help or '内容'}。")
+            elif spec.required:
                 guess = next((k for k in doc.meta if k not in known and nearest(k, (spec.name,))), None)
                 hint = f"（是不是把 {spec.name} 写成了 {guess}？）" if guess else ""
                 problems.error(doc.path, f"缺少必填字段 {spec.name}{hint}。", line=1, field=spec.name,

@@ -14,27 +14,56 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-import markdown
 import nh3
 
 from .urls import slugify
 
-CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-CJK_BREAK = re.compile(f"([{CJK}])\\n([{CJK}])")
+# Chinese characters and the punctuation Chinese text uses, “curly quotes”, ……, —— and · included
+CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
+CJK_BREAK = re.compile(f"(?<=[{CJK}])\\n(?=[{CJK}])")  # lookarounds: 甲\n乙\n丙 joins both breaks
 HEADING = re.compile(r"<(/?)h([1-6])\b")
 FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
 TAG = re.compile(r"<[^>]+>")
+# A link `resolve` dropped (unsafe, or to an unpublished page) keeps only its text: an <a> without
+# href would still look like a link (site.css styles every <a>) while leading nowhere.
+DEAD_LINK = re.compile(r"<a\b(?![^>]*\b(?:href|id)=)[^>]*>(.*?)</a>", re.S)
 
 ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) - {"center", "tt", "strike", "acronym", "map", "area"} | {"section"}
+# No style attribute anywhere: pages carry a Content-Security-Policy without 'unsafe-inline'
+# (templates/base.html). A Markdown table's column alignment becomes a class (ALIGNED_CELL).
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "title", "lang"},
     "a": {"href", "title", "id"},
     "img": {"src", "alt", "title", "width", "height"},
-    "td": {"style", "colspan", "rowspan"},
-    "th": {"style", "colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
     "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
     "sup": {"id"}, "li": {"id"}, "ol": {"start"}, "abbr": {"title"},
 }
+
+
+# Python-Markdown writes a table column's alignment as an inline style; static/site.css has the classes.
+# Only its exact output is matched: an editor's own style attributes are dropped by nh3.
+ALIGNED_CELL = re.compile(r'<(t[dh]) style="text-align: (left|center|right);">')
+# Block tags that, left open, make the HTML parser walk its whole stack for each new one: nh3
+# (html5ever) takes a minute over 100,000 unclosed <div>s. A body nesting deeper is refused.
+MAX_NESTING = 200
+NESTING_TAG = re.compile(r"<(/?)(?:address|article|aside|blockquote|center|details|dialog|dir|div|dl|"
+                         r"fieldset|figcaption|figure|footer|header|hgroup|main|menu|nav|ol|pre|"
+                         r"section|summary|ul|listing|xmp)\b", re.I)
+TOO_DEEP = f"正文中列表、引用或 HTML 标签嵌套太深（超过 {MAX_NESTING} 层），无法安全转换。"
+
+
+def _too_deep(out: str) -> bool:
+    """Whether HTML nests its block tags deeper than MAX_NESTING (a cheap scan, no parsing)."""
+    if out.count("<") <= MAX_NESTING:
+        return False
+    depth = 0
+    for match in NESTING_TAG.finditer(out):
+        depth = max(0, depth - 1) if match.group(1) else depth + 1
+        if depth > MAX_NESTING:
+            return True
+    return False
 
 
 def _heading_id(value: str, separator: str) -> str:
@@ -47,6 +76,7 @@ class Rendered:
 
     html: str
     toc: tuple[tuple[int, str, str], ...]  # (level, id, text)
+    problem: str = ""  # why the body could not be converted (TOO_DEEP, a parser error); site.py names the file
 
 
 class MarkdownRenderer:
@@ -55,6 +85,8 @@ class MarkdownRenderer:
     SETTINGS = ("extra", "toc", "sane_lists")  # part of the cache key of rendered bodies
 
     def __init__(self) -> None:
+        import markdown  # only when a body is converted: a cached build never needs it
+
         self._md = markdown.Markdown(
             extensions=list(self.SETTINGS),
             extension_configs={"toc": {"slugify": _heading_id, "permalink": False}},
@@ -64,8 +96,16 @@ class MarkdownRenderer:
     def convert(self, text: str) -> Rendered:
         """Render Markdown; join CJK lines without the space a line break would leave."""
         self._md.reset()
-        out = self._md.convert(text)
-        out = CJK_BREAK.sub(r"\1\2", out)
+        try:
+            out = self._md.convert(text)
+        except RecursionError:  # Python-Markdown recurses once per level of nested lists (~300 levels)
+            return Rendered("", (), TOO_DEEP)
+        except Exception as exc:  # a parser bug on odd input (attr_list on "段落\n{0}"): the file's error
+            said = " ".join(str(exc).split())[:80]
+            return Rendered("", (), f"正文无法转换为网页（Markdown 出错：{type(exc).__name__}: {said}）。")
+        if _too_deep(out):
+            return Rendered("", (), TOO_DEEP)
+        out = CJK_BREAK.sub("", out)
         toc = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
         return Rendered(out, toc)
 
@@ -93,10 +133,11 @@ def finalize(raw_html: str, resolve: LinkResolver) -> str:
             return resolve(attr, value)
         return value
 
+    raw_html = ALIGNED_CELL.sub(r'<\1 class="align-\2">', raw_html)
     clean = nh3.clean(raw_html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       attribute_filter=attribute_filter, link_rel=None,
-                      url_schemes={"http", "https", "mailto", "tel"},
-                      filter_style_properties={"text-align"}, strip_comments=True)
+                      url_schemes={"http", "https", "mailto", "tel"}, strip_comments=True)
+    clean = DEAD_LINK.sub(r"\1", clean)
     if "<h1" in clean:  # the page's title is its only <h1>: push body headings down
         clean = HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", clean)
     return clean

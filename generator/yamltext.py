@@ -22,37 +22,153 @@ class YamlSyntaxError(Exception):
         self.detail = detail
 
 
-def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _walk(value_node, path + (key,), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines[path + (index,)] = item.start_mark.line + 1
-            _walk(item, path + (index,), lines)
+# Hostile or broken YAML must fail fast with a message, never eat the machine:
+MAX_DEPTH = 50  # front matter and site.yaml nest a few levels; both composers recurse once per level
+MAX_NODES = 50_000  # values counted with every alias (*name) followed: stops "billion laughs" and loops
+TOO_DEEP = f"嵌套超过 {MAX_DEPTH} 层（方括号、花括号或缩进套得太深）"
+TOO_BIG = (f"展开后超过 {MAX_NODES} 个值：用 & 定义、用 * 引用的别名层层套用或互相引用"
+           "（可能是恶意的“YAML 炸弹”）")
+
+
+def _walk(node: yaml.Node, lines: dict[KeyPath, int]) -> None:
+    """Record the line of every key and item, before construction, within MAX_NODES.
+
+    Aliases are followed (a key reached through one is still named), so the count is
+    that of the values the data would expand to: an alias bomb or a loop (`&a [*a]`)
+    is refused here, before the constructor or anything after it walks the data.
+    Iterative, so that no nesting depth can exhaust the stack.
+    """
+    todo: list[tuple[yaml.Node, KeyPath]] = [(node, ())]
+    seen = 0
+    while todo:
+        node, path = todo.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            raise YamlSyntaxError(node.start_mark.line + 1, TOO_BIG)
+        children: list[tuple[yaml.Node, KeyPath]] = []
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                lines[path + (key,)] = key_node.start_mark.line + 1
+                children.append((value_node, path + (key,)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                lines[path + (index,)] = item.start_mark.line + 1
+                children.append((item, path + (index,)))
+        todo.extend(reversed(children))  # in document order, as the recursive walk went
+
+
+def _check_depth(text: str, loader: type) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before composing, with the parser alone (iterative).
+
+    libyaml's composer recurses in C and kills the process (SIGSEGV) some 10,000 levels
+    down; the Python one raises RecursionError. Every level needs one of [ { : ? -,
+    so text with fewer of them than MAX_DEPTH (all usual front matter) is not parsed twice.
+    """
+    if sum(text.count(c) for c in "[{:?-") <= MAX_DEPTH:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlSyntaxError(event.start_mark.line + 1, TOO_DEEP)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+# PyYAML's words for the usual slips, as an editor would say them; the original follows in brackets.
+EXPLAINED = (
+    ("found character '\\t'", "用了 Tab 缩进；只能用空格缩进"),
+    ("mapping values are not allowed here", "这一行多了“冒号+空格”，或缩进不对；含冒号的文字要整段加引号"),
+    ("while parsing a flow sequence", "方括号 [ ] 没有配对"),
+    ("while parsing a flow mapping", "花括号 { } 没有配对"),
+    ("while scanning a quoted scalar", "引号没有配对"),
+    ("that cannot start any token", "以 `、@ 等符号开头的文字要加引号"),
+    ("found undefined alias", "以 * 开头的文字要加引号"),
+    ("expected <block end>", "缩进不一致，或“字段: 值”中间混进了以 - 开头的列表行"),
+    ("could not find expected ':'", "缺少“冒号+空格”，或上一行的引号没有配对"),
+)
+
+
+def _explain(detail: str) -> str:
+    """A YAML parser's English problem, said in Chinese where it is a usual one."""
+    said = next((chinese for english, chinese in EXPLAINED if english in detail), None)
+    return f"{said}（{detail}）" if said else detail
+
+
+def _date_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A date YAML cannot build (2021-13-01) stays text: fields.py then names its field and line."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """safe_load's loader, except that an impossible date is not a crash."""
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
+_CSafeLoader = None
+if getattr(yaml, "CSafeLoader", None) is not None:
+    class _CSafeLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """libyaml's safe loader, with the same date rule."""
+
+    _CSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
 
 
 def load(text: str) -> tuple[Any, dict[KeyPath, int]]:
-    """Parse YAML safely; return the data and a map from key path to 1-based line."""
-    loader = yaml.SafeLoader(text)
+    """Parse YAML safely; return the data and a map from key path to 1-based line.
+
+    libyaml (yaml.CSafeLoader) does the work when it is there, ~8x faster; text it
+    refuses is parsed again by the pure-Python loader, whose messages editors see.
+    """
+    fast = _CSafeLoader
+    if fast is not None:
+        loader = fast(text)
+        lines: dict[KeyPath, int] = {}
+        try:
+            _check_depth(text, fast)
+            node = loader.get_single_node()
+            if node is not None:
+                _walk(node, lines)  # before construct_document: it would expand an alias bomb
+            data = loader.construct_document(node) if node is not None else None
+        except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+            pass  # the slow loader below gives the message
+        else:
+            return data, lines
+        finally:
+            loader.dispose()
+    return _load_python(text)
+
+
+def _load_python(text: str) -> tuple[Any, dict[KeyPath, int]]:
     try:
+        loader = _SafeLoader(text)  # its reader refuses control characters before anything is parsed
+    except yaml.reader.ReaderError as exc:
+        line = text[:exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise YamlSyntaxError(line, f"有不允许的控制字符 {char}（通常是从别处复制来的不可见字符，删去即可）") from None
+    lines: dict[KeyPath, int] = {}
+    try:
+        _check_depth(text, _SafeLoader)
         node = loader.get_single_node()
         if node is None:
             return None, {}
+        _walk(node, lines)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         detail = " ".join(x for x in (exc.context, exc.problem) if x)
-        raise YamlSyntaxError(line, detail or str(exc)) from None
+        raise YamlSyntaxError(line, _explain(detail or str(exc))) from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(None, str(exc)) from None
+        raise YamlSyntaxError(None, " ".join(str(exc).split())) from None  # one line per problem
     except RecursionError:
         raise YamlSyntaxError(None, "嵌套太深") from None
+    except (ValueError, TypeError) as exc:  # e.g. `!!int abc`: a value its tag cannot hold
+        raise YamlSyntaxError(None, f"有无法按其类型解读的值（{exc}）") from None
     finally:
         loader.dispose()
-    lines: dict[KeyPath, int] = {}
-    _walk(node, (), lines)
     return data, lines

@@ -1,0 +1,374 @@
+"""Broken content: every kind of mistake gets a clear message, exit 1, and the site published
+before stays exactly as it was.
+
+A small valid site is built once; each case then breaks it in one way (and adds one harmless
+news item, so that a build which published anyway could not go unnoticed), and builds it
+with the real command line into a copy of that published output. The cases run side by side.
+Each message must name the file (relative to the site), the line where it is known and the
+field where there is one, say what is wrong in Chinese and what to do instead (改法).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT, TODAY, run_build, snapshot, write_site
+
+SITE_YAML = """\
+title: 测试区人民代表大会常务委员会
+base_url: https://www.example.gov.cn/renda/
+language: zh-CN
+topics: [医疗卫生, 交通出行, 教育]
+footer:
+  sponsor: 测试区人大常委会办公室
+  icp: 浙ICP备00000000号
+"""
+
+SESSION = """\
+---
+title: 测试区第一届人民代表大会第一次会议
+start: 2021-07-19
+end: 2021-07-23
+---
+会议听取和审议了工作报告。
+"""
+
+VOICE = """\
+---
+title: 以优质医疗资源为引领
+session: 1-1
+kind: 代表
+speaker: 周道杨
+topics: [医疗卫生]
+---
+人大代表周道杨建议提升基层医疗水平。
+"""
+
+NEWS = """\
+---
+title: 区一届人大一次会议开幕
+date: 2021-07-19
+session: 1-1
+people: [周道杨]
+---
+会议今天开幕。
+
+详见[会议](../sessions/1-1.md)。
+"""
+
+BASE = {
+    "content/sessions/1-1.md": SESSION,
+    "content/deputies/周道杨.md": "---\nname: 周道杨\nrole: 人大代表\nphoto: people/zhou.png\n---\n医疗卫生工作者。\n",
+    "content/deputies/li-ming.md": "---\nname: 李明\nrole: 人大代表\n---\n社区工作者。\n",
+    "content/deputies/zhang-hua.md": "---\nname: 张华\nrole: 政协委员\n---\n政协委员。\n",
+    "content/voices/2021/zhou.md": VOICE,
+    "content/news/kai-mu.md": NEWS,
+    "content/reports/work-report.md": "---\ntitle: 工作报告\ndate: 2021-07-21\nsession: 1-1\n---\n报告正文。\n",
+    "content/pages/about.md": "---\ntitle: 关于本站\norder: 1\n---\n本站发布测试区人大的公开信息。\n",
+    "media/people/zhou.png": b"\x89PNG\r\n\x1a\n",
+}
+CANARY = {"content/news/canary.md": "---\ntitle: 新增的一条新闻\ndate: 2021-07-20\n---\n若网站被发布，这一页就会出现。\n"}
+
+
+def voice(**change: str) -> str:
+    """The base voice with some front-matter lines replaced (value None: line removed)."""
+    return _replace(VOICE, change)
+
+
+def news(**change: str) -> str:
+    return _replace(NEWS, change)
+
+
+def _replace(text: str, change: dict) -> str:
+    lines = text.split("\n")
+    out = []
+    for line in lines:
+        key = line.split(":", 1)[0]
+        if key in change and ":" in line and not line.startswith(" "):
+            if change[key] is not None:
+                out.append(f"{key}: {change[key]}" if change[key] != "" else f"{key}:")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+@dataclass
+class Case:
+    """One way to break the site, and the message lines it must give: (file, line, field, texts)."""
+
+    files: dict[str, str | bytes | None]
+    # (file, line, field, texts); two files: either one named first, the other in the message
+    expect: list[tuple[str | tuple[str, str], int | None, str | None, tuple[str, ...]]]
+    site_yaml: str | None = None
+
+
+V = "content/voices/2021/zhou.md"
+N = "content/news/kai-mu.md"
+
+CASES: dict[str, Case] = {
+    # -- the classes of the issue -------------------------------------------------------------
+    "missing-field": Case({V: voice(title=None)}, [(V, 1, "title", ("缺少必填字段 title",))]),
+    "required-field-empty": Case({V: voice(title="")}, [(V, 2, "title", ("必填字段 title 是空的",))]),
+    "unknown-speaker": Case({V: voice(speaker="王五")},
+                            [(V, 5, "speaker", ("找不到", "王五", "人大代表", "市民"))]),
+    "ambiguous-name": Case({"content/deputies/li-ming-2.md": "---\nname: 李明\nrole: 人大代表\n---\n",
+                            V: voice(speaker="李明")},
+                           [(V, 5, "speaker", ("2 位同名", "李明", "li-ming", "li-ming-2"))]),
+    "unknown-topic": Case({V: voice(topics="[医疗卫生, 体育]")},
+                          [(V, 6, "topics", ("体育", "没有在 site.yaml 中声明", "医疗卫生、交通出行、教育"))]),
+    "bad-date-format": Case({N: news(date="2021/7/19")}, [(N, 3, "date", ("2021/7/19", "YYYY-MM-DD"))]),
+    "impossible-date": Case({N: news(date="2021-02-30")}, [(N, 3, "date", ("2021-02-30", "不是存在的日期"))]),
+    "bad-yaml": Case({N: news(people="[周道杨")}, [(N, 5, None, ("YAML 格式有误", "方括号 [ ] 没有配对"))]),
+    "bad-yaml-colon": Case({N: news(title="会议开幕: 代表报到")}, [(N, 2, None, ("YAML 格式有误", "含冒号的文字要整段加引号"))]),
+    "yaml-tab-indent": Case({N: news(people="\n\t- 周道杨")}, [(N, 6, None, ("Tab",))]),
+    "bad-yaml-tag": Case({N: news(date="!!int 二〇二一")}, [(N, None, None, ("YAML 格式有误",))]),
+    "no-front-matter": Case({N: "# 区一届人大一次会议开幕\n\n会议今天开幕。\n"}, [(N, 1, None, ("没有 front matter",))]),
+    "unclosed-front-matter": Case({N: "---\ntitle: 开幕\ndate: 2021-07-19\n会议今天开幕。\n"},
+                                  [(N, 1, None, ("没有结束的 ---",))]),
+    "non-mapping-front-matter": Case({N: "---\n- 区一届人大一次会议开幕\n- 2021-07-19\n---\n正文\n"},
+                                     [(N, 2, None, ("字段: 值",))]),
+    "duplicate-url": Case({"content/deputies/王伟.md": "---\nname: 王伟\nrole: 人大代表\n---\n",
+                           "content/deputies/wang-wei.md": "---\nname: 王伟\nrole: 政协委员\n---\n"},
+                          [(("content/deputies/王伟.md", "content/deputies/wang-wei.md"), None, "slug",
+                            ("/deputies/wang-wei/", "同一个网址"))]),
+    "duplicate-url-by-slug": Case({"content/news/bi-mu.md": "---\ntitle: 闭幕\ndate: 2021-07-23\nslug: kai-mu\n---\n"},
+                                  [(("content/news/bi-mu.md", N), None, "slug", ("/news/kai-mu/", "同一个网址"))]),
+    "broken-markdown-link": Case({N: NEWS.replace("../sessions/1-1.md", "../sessions/1-9.md")},
+                                 [(N, 9, None, ("../sessions/1-9.md", "不存在"))]),
+    "broken-media-link": Case({N: NEWS + "\n![照片](../../media/people/nobody.png)\n"},
+                              [(N, 11, None, ("media/people/nobody.png", "不存在"))]),
+    "media-link-from-the-wrong-folder": Case({N: NEWS + "\n[议程](../media/agenda.pdf)\n"},  # media/ is ../../ from here
+                                             [(N, 11, None, ("content/media/agenda.pdf", "不是内容文件", "media/"))]),
+    "link-to-a-page-url-instead-of-its-file": Case({N: NEWS.replace("../sessions/1-1.md", "../sessions/1-1/")},
+                                                   [(N, 9, None, ("content/sessions/1-1", ".md"))]),
+    "bad-encoding": Case({N: NEWS.encode("gbk")}, [(N, 2, None, ("UTF-8",))]),
+    "bad-slug": Case({N: news(title="区一届人大一次会议开幕\nslug: Kai_Mu")},
+                     [(N, 3, "slug", ("Kai_Mu", "小写英文字母、数字和连字符"))]),
+    "chinese-slug": Case({N: news(title="区一届人大一次会议开幕\nslug: 开幕")}, [(N, 3, "slug", ("开幕",))]),
+    # -- and the others the contract names ------------------------------------------------------
+    "end-before-start": Case({"content/sessions/1-1.md": SESSION.replace("end: 2021-07-23", "end: 2021-07-18")},
+                             [("content/sessions/1-1.md", 4, "end", ("2021-07-18", "早于", "2021-07-19"))]),
+    "wrong-role-for-kind": Case({V: voice(kind="委员")},
+                                [(V, 5, "speaker", ("周道杨", "人大代表", "不是政协委员", "kind 改为 代表"))]),
+    "unknown-session": Case({V: voice(session="9-9")}, [(V, 3, "session", ("9-9", "1-1"))]),
+    "unknown-site-key": Case({}, [("site.yaml", 4, "paginte", ("未知的键 paginte", "是不是想写 paginate"))],
+                             site_yaml=SITE_YAML.replace("topics:", "paginte: 10\ntopics:", 1)),
+    "unknown-footer-key": Case({}, [("site.yaml", 6, "footer.sponser", ("footer.sponser", "footer.sponsor"))],
+                               site_yaml=SITE_YAML.replace("  sponsor:", "  sponser:")),
+    "bad-base-url": Case({}, [("site.yaml", 2, "base_url", ("www.example.gov.cn", "https://"))],
+                         site_yaml=SITE_YAML.replace("https://www.example.gov.cn/renda/", "www.example.gov.cn")),
+    "bad-site-yaml": Case({}, [("site.yaml", 5, None, ("YAML 格式有误", "方括号 [ ] 没有配对"))],
+                          site_yaml=SITE_YAML.replace("[医疗卫生, 交通出行, 教育]", "[医疗卫生, 交通出行")),
+    "duplicate-id-in-sub-folders": Case({"content/voices/2022/zhou.md": voice(title="另一条心声")},
+                                        [("content/voices/2022/zhou.md", None, None, ("zhou", V, "重复"))]),
+    "page-slug-is-a-section": Case({"content/pages/news.md": "---\ntitle: 新闻页\n---\n"},
+                                   [("content/pages/news.md", None, "slug", ("/news/", "栏目"))]),
+    "page-explicit-slug-is-a-section": Case({"content/pages/about.md": "---\ntitle: 关于\nslug: voices\n---\n"},
+                                            [("content/pages/about.md", None, "slug", ("/voices/", "栏目"))]),
+    "missing-photo": Case({"content/deputies/周道杨.md": BASE["content/deputies/周道杨.md"].replace("zhou.png", "nobody.jpg")},
+                          [("content/deputies/周道杨.md", 4, "photo", ("people/nobody.jpg", "media/"))]),
+    "list-where-text-expected": Case({N: news(title="[区一届人大, 一次会议开幕]")},
+                                     [(N, 2, "title", ("应是一段文字", "列表"))]),
+    "mapping-where-list-expected": Case({N: news(people="{代表: 周道杨}")}, [(N, 5, "people", ("不是文字",))]),
+    "unknown-person-in-news": Case({N: news(people="[周道杨, 赵六]")}, [(N, 5, "people", ("赵六",))]),
+    "bad-choice": Case({V: voice(kind="群众")}, [(V, 4, "kind", ("群众", "代表 或 委员 或 市民"))]),
+    "bad-bool": Case({N: news(title="区一届人大一次会议开幕\ndraft: 是")}, [(N, 3, "draft", ("true 或 false",))]),
+}
+
+
+@dataclass
+class Run:
+    result: subprocess.CompletedProcess
+    before: dict[str, bytes]
+    stats: dict[str, tuple[int, int]]
+    out: Path
+
+
+def stats(folder: Path) -> dict[str, tuple[int, int]]:
+    """mtime and inode of every file: proves not even an identical rewrite happened."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.stat().st_ino)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """The good site, built once: the output every broken build must leave alone."""
+    root = tmp_path_factory.mktemp("errors")
+    site = write_site(root / "good", BASE, SITE_YAML)
+    result = run_build(site, out=root / "public")
+    assert result.returncode == 0, result.stderr
+    return root / "public"
+
+
+def make_case(root: Path, name: str, case: Case, cache: Path) -> Path:
+    """The good site broken one way, with the cache its last good build left (as an editor's would be)."""
+    files: dict[str, str | bytes] = {**BASE, **CANARY}
+    for rel, data in case.files.items():
+        if data is None:
+            files.pop(rel, None)
+        else:
+            files[rel] = data
+    site = write_site(root / name / "site", files, case.site_yaml or SITE_YAML)
+    if cache.is_dir():
+        shutil.copytree(cache, site / ".cache")
+    return site
+
+
+@pytest.fixture(scope="module")
+def runs(published, tmp_path_factory) -> dict[str, Run]:
+    root = tmp_path_factory.mktemp("broken")
+
+    def one(name: str) -> tuple[str, Run]:
+        site = make_case(root, name, CASES[name], published.parent / "good" / ".cache")
+        out = root / name / "public"
+        shutil.copytree(published, out, symlinks=True)
+        before, st = snapshot(out), stats(out)
+        return name, Run(run_build(site, out=out), before, st, out)
+
+    with ThreadPoolExecutor(max(2, min(6, (os.cpu_count() or 2) * 2))) as pool:
+        return dict(pool.map(one, CASES))
+
+
+def error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if ": 错误: " in line]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_broken_content_is_reported_and_nothing_is_published(runs, name):
+    run, case = runs[name], CASES[name]
+    result = run.result
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    assert result.stdout == ""
+    errors = error_lines(result.stderr)
+    assert len(errors) == len(case.expect), result.stderr
+    for paths, line, fieldname, texts in case.expect:
+        pairs = [(paths, "")] if isinstance(paths, str) else [(paths[0], paths[1]), (paths[1], paths[0])]
+        found = []
+        for path, other in pairs:
+            head = (f"{path}:{line}: 错误: " if line else f"{path}: 错误: ") + (f"字段 {fieldname}：" if fieldname else "")
+            found += [(head, e) for e in errors if e.startswith(head) and other in e[len(head):]]
+        assert found, f"no line starting {head!r} in:\n{result.stderr}"
+        head, message = found[0]
+        for piece in texts:
+            assert piece in message, f"{piece!r} not in {message!r}"
+        assert re.search(r"[\u4e00-\u9fff]", message[len(head):])  # said in Chinese
+        assert " 改法：" in message  # and what would be right
+    assert result.stderr.rstrip().endswith(f"发现 {len(case.expect)} 个错误，网站没有发布；原来发布的网站保持不变。")
+    # the site published before is exactly as it was: bytes, and not even rewritten
+    assert snapshot(run.out) == run.before
+    assert stats(run.out) == run.stats
+    assert not [p for p in run.out.parent.iterdir() if ".tmp-" in p.name]
+
+
+def test_there_are_at_least_fifteen_kinds_of_broken_content():
+    assert len(CASES) >= 15
+
+
+def test_good_site_is_good(published):
+    """The base every case breaks builds cleanly: the cases fail for their own reason alone."""
+    assert (published / "news/kai-mu/index.html").is_file()
+    assert (published / "deputies/zhou-dao-yang/index.html").is_file()
+    assert not (published / "news/canary").exists()
+
+
+def test_every_problem_is_reported_in_one_run(published, tmp_path):
+    """Errors of every stage (site.yaml, reading, references, links, URLs) in different files, at once."""
+    files = {
+        **BASE,
+        N: news(people="[周道杨"),  # YAML
+        V: voice(speaker="王五"),  # unknown speaker
+        "content/reports/work-report.md": "---\ntitle: 工作报告\ndate: 2021-07-21\nsession: 1-1\ntopics: [体育]\n---\n"
+                                          "见[附件](../news/nope.md)。\n",  # unknown topic, broken link
+        "content/pages/about.md": "---\ntitle: 关于本站\n---\n本站。\n".encode("gbk"),  # encoding
+        "content/pages/news.md": "---\ntitle: 新闻\n---\n",  # a section's URL
+        "content/sessions/1-1.md": SESSION.replace("end: 2021-07-23", "end: 2021-07-01"),  # end before start
+    }
+    site = write_site(tmp_path / "site", files, SITE_YAML.replace("language:", "langauge:"))
+    # the real published output, built by this generator: manifest, spare folder and all
+    before, st = snapshot(published), stats(published)
+    beside = {p.name: p.read_bytes() for p in published.parent.iterdir() if p.is_file()}
+    result = run_build(site, out=published)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = error_lines(result.stderr)
+    expected = [
+        "site.yaml:3: 错误: 字段 langauge：未知的键 langauge。 改法：是不是想写 language？",
+        "content/news/kai-mu.md:5: 错误: front matter 的 YAML 格式有误",
+        f"{V}:5: 错误: 字段 speaker：deputies/ 中找不到名为或 id 为“王五”的人大代表。",
+        "content/reports/work-report.md:5: 错误: 字段 topics：专题“体育”没有在 site.yaml 中声明。",
+        "content/reports/work-report.md:7: 错误: 链接 ../news/nope.md 指向的文件 content/news/nope.md 不存在。",
+        "content/pages/about.md:2: 错误: 文件不是 UTF-8 编码",
+        "content/pages/news.md: 错误: 字段 slug：网址 /news/ 与网站自带的栏目重名。",
+        "content/sessions/1-1.md:4: 错误: 字段 end：闭幕日期 2021-07-01 早于开幕日期 2021-07-19。",
+    ]
+    for start in expected:
+        assert any(e.startswith(start) for e in errors), f"{start!r} missing from:\n{result.stderr}"
+    assert len(errors) == len(expected), result.stderr
+    assert f"发现 {len(expected)} 个错误" in result.stderr
+    assert snapshot(published) == before and stats(published) == st
+    assert {p.name: p.read_bytes() for p in published.parent.iterdir() if p.is_file()} == beside
+
+
+def test_a_first_build_with_errors_creates_no_output(tmp_path):
+    site = write_site(tmp_path / "site", {**BASE, V: voice(session="9-9")}, SITE_YAML)
+    result = run_build(site, out=tmp_path / "public")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "public").exists()
+
+
+def test_unknown_fields_are_warnings_not_errors(tmp_path):
+    """A misspelt optional field is named with its nearest known one, and the site still builds."""
+    site = write_site(tmp_path / "site", {**BASE, V: voice(title="以优质医疗资源为引领\nreportr: 记者 张三")}, SITE_YAML)
+    result = run_build(site, out=tmp_path / "public")
+    assert result.returncode == 0, result.stderr
+    assert f"{V}:3: 警告: 字段 reportr：未知字段 reportr，已忽略。 改法：是不是想写 reporter？" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Usage errors: exit 2, in Chinese, never a traceback
+# ---------------------------------------------------------------------------------------------
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(PROJECT / "build.py"), *args], capture_output=True, text=True,
+                          timeout=120, cwd=cwd)
+
+
+@pytest.mark.parametrize("args", [
+    (),  # no command
+    ("publish",),  # no such command
+    ("build", "--bogus"),
+    ("build", "--today", "2021-13-01"),
+    ("build", "--today"),
+])
+def test_usage_errors_exit_2(args):
+    result = cli(*args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "用法错误：" in result.stderr
+
+
+def test_a_folder_without_site_yaml_is_a_usage_error(tmp_path):
+    result = cli("build", "--site", str(tmp_path), "--out", str(tmp_path / "public"))
+    assert result.returncode == 2
+    assert "没有 site.yaml" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "public").exists()
+
+
+def test_an_output_folder_that_is_the_site_itself_is_a_usage_error(tmp_path):
+    site = write_site(tmp_path / "site", BASE, SITE_YAML)
+    before = snapshot(site)
+    for out in (site, tmp_path):  # the site itself, or a folder holding it
+        result = run_build(site, out=out, today=TODAY)
+        assert result.returncode == 2, result.stderr
+        assert "用法错误" in result.stderr and "--out" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(site) == before
