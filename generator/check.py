@@ -1,8 +1,17 @@
 """`python build.py check`: the strict check an editor runs before publishing.
 
-Everything a build checks, plus what only the finished pages show: every
-internal link and #anchor resolves, every media file a page uses exists,
-unused media files and titles shared within one kind (warnings).
+Like `mkdocs build --strict`: everything a build checks (every content error),
+plus what only the finished pages show —
+
+- every internal link and #anchor resolves (links written in Markdown, in raw
+  HTML, and the theme's own; a link to this site's base_url counts as internal);
+- every media/ file a page uses exists;
+- every media/ file is used (warning);
+- no two pages of one kind share a title (warning).
+
+Errors name the content file and, where it can be found, the line. Nothing is
+written: the pages are built in memory, with the feeds, sitemap and open-data
+files the published site will have (the search index is left to the build).
 """
 
 from __future__ import annotations
@@ -16,6 +25,9 @@ from urllib.parse import unquote, urlsplit
 from .builder import Builder
 from .errors import Problems
 from .render import OutputFile
+from .urls import PAGEFIND_DIR
+
+MAX_ANCHORS = 8  # anchors suggested when one does not exist
 
 
 class _Links(HTMLParser):
@@ -24,35 +36,74 @@ class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.links: list[tuple[str, str]] = []  # (attribute, url)
-        self.ids: set[str] = set()
+        self.ids: list[str] = []
+        self.headings: list[str] = []  # ids of headings: the anchors worth suggesting
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
             if value is None:
                 continue
             if name == "id":
-                self.ids.add(value)
-            elif (name == "href" and tag in ("a", "link")) or (name == "src" and tag in ("img", "script")):
+                self.ids.append(value)
+                if tag in ("h2", "h3", "h4", "h5", "h6"):
+                    self.headings.append(value)
+            elif (name == "href" and tag in ("a", "link", "area")) or \
+                    (name == "src" and tag in ("img", "script", "source", "iframe", "audio", "video")):
                 self.links.append((name, value))
 
 
-def _target(page: str, url: str) -> tuple[str, str] | None:
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or url.startswith("//"):
+class Resolver:
+    """Where a URL of a page leads inside the built site."""
+
+    def __init__(self, base_url: str, base_path: str):
+        self.base_url = base_url
+        self.base_path = base_path
+
+    def target(self, page: str, url: str) -> tuple[str, str] | None:
+        """(file, fragment) a link on `page` leads to, or None for links leaving the site."""
+        url = url.strip()
+        if self.base_url and url.startswith(self.base_url):  # an absolute link to this very site
+            url = self.base_path + url[len(self.base_url):]
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or url.startswith("//"):
+            return None
+        path = unquote(parts.path)
+        if not path:
+            return page, parts.fragment
+        if path.startswith("/"):  # from the host's root: the site lives under base_path
+            if not path.startswith(self.base_path):
+                return "/" + path.lstrip("/"), parts.fragment  # outside the site: never a file of it
+            joined = posixpath.normpath(path[len(self.base_path):] or ".")
+        else:
+            base = page if page.endswith("/") else posixpath.dirname(page) + "/"
+            joined = posixpath.normpath(posixpath.join(base.lstrip("/"), path))
+        if joined in (".", ""):
+            return "index.html", parts.fragment
+        if joined.startswith("../") or joined == "..":
+            return "/" + joined, parts.fragment  # above the site's root
+        if path.endswith("/"):
+            joined += "/index.html"
+        return joined, parts.fragment
+
+
+def _line_of(site_dir: Path, source: str, *needles: str) -> int | None:
+    """The first line of a content file that holds one of `needles` (the link as written)."""
+    if not source.startswith("content/"):
         return None
-    base = page if page.endswith("/") else posixpath.dirname(page) + "/"
-    if base == "/":
-        base = ""
-    path = unquote(parts.path)
-    if not path:
-        return page, parts.fragment
-    joined = posixpath.normpath(posixpath.join(base, path))
-    if path.endswith("/") or joined in (".", ""):
-        joined = (joined.rstrip("/") + "/" if joined not in (".", "") else "") + "index.html"
-    return joined, parts.fragment
+    try:
+        lines = (site_dir / source).read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for needle in needles:
+        if needle:
+            for number, text in enumerate(lines, 1):
+                if needle in text:
+                    return number
+    return None
 
 
-def check_links(files: list[OutputFile], problems: Problems, sources: dict[str, str]) -> set[str]:
+def check_links(files: list[OutputFile], problems: Problems, sources: dict[str, str],
+                site: Resolver, site_dir: Path) -> set[str]:
     """Check internal links and anchors of every page; return the files pages use."""
     pages: dict[str, _Links] = {}
     names = {f.path for f in files}
@@ -61,48 +112,78 @@ def check_links(files: list[OutputFile], problems: Problems, sources: dict[str, 
             parser = _Links()
             parser.feed(f.data.decode("utf-8"))
             pages[f.path] = parser
+    ids = {path: set(parser.ids) for path, parser in pages.items()}
     used: set[str] = set()
     for path, parser in pages.items():
-        if path == "404.html":  # links from the host's root: checked on other pages
+        if path == "404.html":  # served at any address, links from the host's root: the same as elsewhere
             continue
-        for attr, url in parser.links:
-            target = _target(path, url)
-            if target is None:
+        for _, url in parser.links:
+            found = site.target(path, url)
+            if found is None:
                 continue
-            file, fragment = target
+            file, fragment = found
+            if file.startswith(PAGEFIND_DIR + "/"):  # the search index is made by the build itself
+                continue
             used.add(file)
             where = sources.get(path, path)
             if file not in names:
-                problems.error(where, f"页面 /{path} 中的链接 {url} 指向不存在的 /{file}。",
-                               fix="改正链接，或补上被链接的文件。")
-            elif fragment and file in pages and fragment not in pages[file].ids:
-                problems.error(where, f"页面 /{path} 中的链接 {url} 指向的锚点 #{fragment} 不存在。",
-                               fix="检查 # 后的锚点名（标题的锚点由标题文字生成）。")
+                shown = file if file.startswith("/") else "/" + file
+                problems.error(where, f"页面 /{path} 中的链接 {url} 指向不存在的 {shown}。",
+                               line=_line_of(site_dir, where, url, posixpath.basename(url.split("#")[0].rstrip("/"))),
+                               fix="改正链接：链接到另一篇内容时写它的 .md 文件的相对路径，如 ../reports/work-report-2021.md；"
+                                   "图片和附件放进 media/，写 /media/文件名。")
+            elif fragment and file in ids and unquote(fragment) not in ids[file] and fragment not in ids[file]:
+                problems.error(where, f"页面 /{path} 中的链接 {url} 指向的锚点 #{fragment} 在 /{file} 中不存在。",
+                               line=_line_of(site_dir, where, f"#{fragment}", url),
+                               fix=_anchor_fix(fragment, parser if file == path else pages[file]))
     return used
 
 
+def _anchor_fix(fragment: str, target: _Links) -> str:
+    """Say which anchors the target page has: headings get pinyin ids (二、主要工作 -> er-zhu-yao-gong-zuo)."""
+    from .urls import slugify
+    guess = slugify(unquote(fragment))
+    if guess in target.ids:
+        return f"标题的锚点是拼音：把 #{fragment} 改为 #{guess}。"
+    shown = target.headings[:MAX_ANCHORS]
+    return ("检查 # 后的锚点名；小标题的锚点是标题文字的拼音" +
+            (f"，这个页面的小标题有：{'、'.join('#' + i for i in shown)}。" if shown
+             else "；这个页面没有小标题，可以去掉 # 和后面的部分。"))
+
+
 def check(site_dir: Path) -> Problems:
-    """All content errors plus the strict checks; the caller decides the exit code."""
-    builder = Builder(site_dir)
-    result = builder.build()  # raises BuildFailed with every content error
+    """All content errors plus the strict checks; the caller decides the exit code.
+
+    Raises BuildFailed when the content itself has errors (the links are not checked then).
+    """
+    from .discovery import discovery_files
+    result = Builder(site_dir).build()  # raises BuildFailed with every content error
     problems = result.problems
-    site = result.site
-    sources = {}
-    if site is not None:
-        for e in [*site.sessions, *site.people, *site.voices, *site.reports, *site.news, *site.pages]:
+    model = result.site
+    files = list(result.files)
+    sources: dict[str, str] = {}
+    entries = []
+    if model is not None:
+        files += discovery_files(model)
+        entries = [*model.sessions, *model.people, *model.voices, *model.reports, *model.news, *model.pages,
+                   *getattr(model, "suggestions", [])]
+        for e in entries:
             sources[e.url + "index.html"] = e.source
-    used = check_links(result.files, problems, sources)
+        site = Resolver(model.config.base_url, model.config.base_path)
+    else:
+        site = Resolver("", "/")
+    used = check_links(files, problems, sources, site, site_dir)
     for f in result.files:
         if f.path.startswith("media/") and f.path not in used:
-            problems.warn(f.path, "这个文件没有被任何页面使用。", fix="不需要的话可以删除；需要的话在正文或 photo 中引用它。")
-    if site is not None:
-        titles: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for e in [*site.sessions, *site.people, *site.voices, *site.reports, *site.news, *site.pages]:
-            titles[(e.folder, e.title)].append(e.source)
-        for (folder, title), paths in sorted(titles.items()):
-            if len(paths) > 1:
-                for path in paths:
-                    others = "、".join(p for p in paths if p != path)
-                    problems.warn(path, f"标题“{title}”与 {others} 相同。", field="title",
-                                  fix="同类内容的标题最好各不相同，方便读者区分。")
+            problems.warn(f.path, "这个文件没有被任何页面使用。",
+                          fix="不需要的话可以删除；需要的话在正文中引用它（如 ![说明](/media/文件名)），或写进 photo 字段。")
+    titles: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for e in entries:
+        titles[(e.folder, e.title)].append(e.source)
+    for (folder, title), paths in sorted(titles.items()):
+        if len(paths) > 1:
+            for path in paths:
+                others = "、".join(p for p in paths if p != path)
+                problems.warn(path, f"标题“{title}”与 {others} 相同。", field="title",
+                              fix="同类内容的标题最好各不相同，方便读者区分。")
     return problems

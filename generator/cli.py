@@ -1,19 +1,96 @@
-"""Command line: build, serve, new, check. Content errors -> exit 1, never a traceback."""
+"""Command line: build, serve, new, check. Content errors -> exit 1, never a traceback.
+
+A build that takes more than a second shows a progress bar on a terminal (never
+in CI or when the output is not a terminal), and every build ends with one
+summary line: pages written by kind, pages unchanged, warnings, time.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
+from typing import TextIO
 
-from .check import check
 from .errors import BuildFailed
-from .scaffold import KINDS, scaffold
+from .scaffold import KINDS, ScaffoldError, scaffold
 from .models import KIND_LABEL
 from .pipeline import PROJECT_DIR, build, china_today
-from .writer import WriteError
+from .writer import OutputRefused, WriteError
+
+
+class Progress:
+    """A one-line progress bar on stderr, shown only once a build has run for a second.
+
+    Silent when stderr is not a terminal, in CI (the CI variable is set) and for
+    TERM=dumb. Called with (pages done, pages in all) by the Builder.
+    """
+
+    DELAY = 1.0  # seconds before the bar appears: short builds never show one
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO | None = None, label: str = "生成页面"):
+        self.stream = stream or sys.stderr
+        self.label = label
+        self.enabled = _is_terminal(self.stream) and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
+        self.started = time.monotonic()
+        self._drawn = 0.0
+        self._width = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.started < self.DELAY or (now - self._drawn < 0.1 and done < total):
+            return
+        self._drawn = now
+        filled = self.WIDTH * done // max(total, 1)
+        line = f"{self.label} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
+        if done >= total:
+            line = f"{self.label}：{total} 页已生成，正在写入……"
+        self._draw(line)
+
+    def _draw(self, line: str) -> None:
+        pad = max(0, self._width - _cells(line))
+        self.stream.write("\r" + line + " " * pad)
+        self.stream.flush()
+        self._width = _cells(line)
+
+    def close(self) -> None:
+        """Erase the bar, so that the summary line starts on a clean line."""
+        if self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+            self._width = 0
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _cells(text: str) -> int:
+    """Terminal columns of a line: Chinese characters take two."""
+    return sum(2 if ord(ch) > 0x2e80 else 1 for ch in text)
+
+
+def summary_line(written: Counter, unchanged: int, warnings: int, seconds: float, where: str = "") -> str:
+    """The one line a build ends with: pages written by kind, pages unchanged, warnings, time."""
+    total = sum(written.values())
+    kinds = "、".join(f"{KIND_LABEL.get(k, '列表')} {n}" for k, n in sorted(written.items(), key=_kind_order) if n)
+    text = f"写入 {total} 页" + (f"（{kinds}）" if kinds else "")
+    return f"{text}，未变 {unchanged} 页，警告 {warnings} 个，用时 {seconds:.2f} 秒" + (f" → {where}" if where else "")
+
+
+def _kind_order(item: tuple[str, int]) -> tuple[int, str]:
+    order = list(KIND_LABEL) + ["lists"]
+    return (order.index(item[0]) if item[0] in order else len(order), item[0])
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,42 +110,58 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--today", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
     s = sub.add_parser("serve", help="本地预览：保存即更新，浏览器自动刷新")
     s.add_argument("--site", type=Path, default=PROJECT_DIR, help="网站文件夹，默认是本项目")
-    s.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
+    s.add_argument("--port", type=_port, default=8000, help="端口，默认 8000")
     s.add_argument("--host", default="127.0.0.1", help="监听地址，默认只在本机（127.0.0.1）")
     n = sub.add_parser("new", help="新建一个内容文件")
-    n.add_argument("kind", choices=sorted(KINDS), help="种类：session、deputy、voice、report、news、page")
-    n.add_argument("name", help="标题或姓名")
+    n.add_argument("kind", choices=sorted(KINDS), help="种类：session、deputy、voice、report、news、page、suggestion")
+    n.add_argument("name", help="标题或姓名（中文名会转成拼音作为文件名）")
     n.add_argument("--site", type=Path, default=PROJECT_DIR, help="网站文件夹，默认是本项目")
+    n.add_argument("--today", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
     c = sub.add_parser("check", help="发布前的严格检查")
     c.add_argument("--site", type=Path, default=PROJECT_DIR, help="网站文件夹，默认是本项目")
     return parser
 
 
-def _print_problems(problems, stream=sys.stderr) -> None:
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"端口应是数字，现在是 {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"端口应在 1 到 65535 之间，现在是 {port}")
+    return port
+
+
+def _print_problems(problems, stream=None) -> None:
     for p in problems:
-        print(p.format(), file=stream)
+        print(p.format(), file=stream or sys.stderr)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     site = args.site
     if not _site_ok(site):
         return 2
+    progress = Progress()
     try:
-        result = build(site, args.out, include_drafts=args.drafts, today=args.today)
+        result = build(site, args.out, include_drafts=args.drafts, today=args.today, progress=progress)
     except BuildFailed as failed:
+        progress.close()
         errors = failed.problems.errors
         _print_problems(failed.problems.warnings)
         _print_problems(errors)
         print(f"发现 {len(errors)} 个错误，网站没有发布；原来发布的网站保持不变。", file=sys.stderr)
         return 1
+    except OutputRefused as exc:  # a wrong --out: usage, not content
+        progress.close()
+        print(f"用法错误：{exc}", file=sys.stderr)
+        return 2
     except WriteError as exc:
+        progress.close()
         print(f"错误：{exc}", file=sys.stderr)
         return 1
+    progress.close()
     _print_problems(result.warnings)
-    parts = "、".join(f"{KIND_LABEL.get(k, '列表')} {n}" for k, n in sorted(result.counts.items()))
-    state = "已更新" if result.changed else "没有变化，未写入"
-    print(f"已生成 {sum(result.counts.values())} 个页面（{parts}），共 {result.files} 个文件，"
-          f"警告 {len(result.warnings)} 个，用时 {result.seconds:.2f} 秒 → {result.out}（{state}）")
+    print(summary_line(result.written, result.unchanged, len(result.warnings), result.seconds, str(result.out)))
     return 0
 
 
@@ -83,24 +176,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not _site_ok(args.site):
         return 2
     from .server import serve  # tornado and watchfiles only when serving
-    return serve(args.site, host=args.host, port=args.port)
+    return serve(args.site, host=args.host, port=args.port, progress=Progress())
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     if not _site_ok(args.site):
         return 2
-    name = args.name.strip()
+    name = " ".join(args.name.split())
     if not name:
         print("用法错误：名称不能为空。", file=sys.stderr)
         return 2
-    path, text = scaffold(args.kind, name, args.site, china_today())
-    if path.exists():
-        print(f"错误：{path} 已经存在，没有覆盖。换一个名称，或直接编辑那个文件。", file=sys.stderr)
+    try:
+        path, text = scaffold(args.kind, name, args.site, args.today or china_today())
+    except ScaffoldError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "x", encoding="utf-8") as handle:
-        handle.write(text)
-    print(f"已新建 {path}：请填写标有“必填”的字段，写完后删去 draft: true。")
+    try:
+        with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+            handle.write(text)
+    except FileExistsError:
+        print(f"错误：{path} 已经存在，没有覆盖。换一个名称，或直接编辑那个文件。", file=sys.stderr)
+        return 1
+    rel = path.relative_to(args.site) if path.is_relative_to(args.site) else path
+    print(f"已新建 {rel}")
+    print("下一步：打开这个文件，填好标有“必填”的字段（以 # 开头的可选字段，需要时删去 # 再填写），"
+          "写好正文；可以发布时删去 draft: true 这一行。")
     return 0
 
 
@@ -109,20 +210,24 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     try:
+        from .check import check  # the Builder and its libraries: not needed by a no-change build
+
         problems = check(args.site)
     except BuildFailed as failed:
         _print_problems(failed.problems.warnings)
         _print_problems(failed.problems.errors)
-        print(f"检查未通过：{len(failed.problems.errors)} 个错误。", file=sys.stderr)
+        seconds = time.perf_counter() - started
+        print(f"检查未通过：{len(failed.problems.errors)} 个错误，{len(failed.problems.warnings)} 个警告"
+              f"（{seconds:.2f} 秒）。内容有错误，所以还没有检查链接；改好后再运行一次。", file=sys.stderr)
         return 1
     _print_problems(problems.warnings)
     _print_problems(problems.errors)
     seconds = time.perf_counter() - started
     if problems:
-        print(f"检查未通过：{len(problems.errors)} 个错误，{len(problems.warnings)} 个警告（{seconds:.2f} 秒）。",
-              file=sys.stderr)
+        print(f"检查未通过：{len(problems.errors)} 个错误，{len(problems.warnings)} 个警告（{seconds:.2f} 秒）。"
+              f"改好后再运行一次。", file=sys.stderr)
         return 1
-    print(f"检查通过：没有错误，{len(problems.warnings)} 个警告（{seconds:.2f} 秒）。")
+    print(f"检查通过：没有错误，{len(problems.warnings)} 个警告（{seconds:.2f} 秒）。可以发布：python build.py build")
     return 0
 
 
