@@ -19,6 +19,9 @@ from .errors import Problems
 
 FOLDERS = ("sessions", "reports", "deputies", "voices", "news", "pages", "suggestions")
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+# Invisible control characters (pasted from word processors) are not allowed in XML: one in a
+# body would make every feed that shows it unreadable. Removed, with a warning naming the line.
+CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass
@@ -52,6 +55,12 @@ def parse_document(path: str, folder: str, raw: bytes, problems: Problems) -> Do
     if "\x00" in text:
         problems.error(path, "文件中有空字符（\\0），不是正常的文本文件。", fix="检查文件是否损坏，重新保存为纯文本。")
         return None
+    control = CONTROL.search(text)
+    if control:
+        problems.warn(path, f"文件中有不可见的控制字符 U+{ord(control.group()):04X}，已删去。",
+                      line=text.count("\n", 0, control.start()) + 1,
+                      fix="通常是从 Word 等处复制来的；在编辑器中删去这一处，警告就会消失。")
+        text = CONTROL.sub("", text)
     lines = text.split("\n")
     if not lines or not FENCE.match(lines[0]) or lines[0].startswith("..."):
         problems.error(path, "文件开头没有 front matter。", line=1,
@@ -89,6 +98,22 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+def _unreadable_name(site_dir: Path, path: Path, problems: Problems) -> bool:
+    """A name that is not UTF-8 (GBK, from a zip made on Windows) is refused, shown as best it can be.
+
+    Python lists such a name with surrogates in it, which no page, message or hash can hold.
+    """
+    name = path.name
+    try:
+        name.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        rel = path.relative_to(site_dir).as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        problems.error(rel, "文件名或文件夹名不是 UTF-8 编码（可能是 GBK，常见于 Windows 上打包的压缩文件），无法使用。",
+                       fix="重新输入这个名字（把它改名），或用支持 UTF-8 文件名的工具重新解压。")
+        return True
+
+
 def discover(site_dir: Path, problems: Problems) -> list[tuple[str, str, Path]]:
     """List (folder, relative path, absolute path) of every content file, sorted.
 
@@ -103,6 +128,8 @@ def discover(site_dir: Path, problems: Problems) -> list[tuple[str, str, Path]]:
         return found
     for entry in sorted(os.listdir(content)):
         full = content / entry
+        if _unreadable_name(site_dir, full, problems):
+            continue
         if entry.startswith(".") or not full.is_dir():
             if entry.endswith(".md"):
                 problems.warn(f"content/{entry}", "这个文件不在任何内容文件夹里，没有发布。",
@@ -118,7 +145,8 @@ def discover(site_dir: Path, problems: Problems) -> list[tuple[str, str, Path]]:
                            fix="把内容复制到网站文件夹中，不要用符号链接。")
             continue
         for dirpath, dirnames, filenames in os.walk(full, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                                 and not _unreadable_name(site_dir, Path(dirpath, d), problems))
             for d in list(dirnames):
                 if os.path.islink(os.path.join(dirpath, d)) and not _inside(Path(dirpath, d), root):
                     rel = Path(dirpath, d).relative_to(site_dir).as_posix()
@@ -129,8 +157,12 @@ def discover(site_dir: Path, problems: Problems) -> list[tuple[str, str, Path]]:
                 if name.startswith(".") or not name.endswith(".md"):
                     continue
                 abs_path = Path(dirpath, name)
+                if _unreadable_name(site_dir, abs_path, problems):
+                    continue
                 rel = abs_path.relative_to(site_dir).as_posix()
-                if not _inside(abs_path, root):
+                # folders below were checked on the way down (links to them are not followed),
+                # so only a file that is itself a link can lead outside: resolve just those
+                if os.path.islink(abs_path) and not _inside(abs_path, root):
                     problems.error(rel, "这个文件是指向网站文件夹之外的链接，不能使用。",
                                    fix="把文件复制到网站文件夹中，不要用符号链接。")
                     continue
@@ -148,26 +180,32 @@ class Parsed:
     problems: list = field(default_factory=list)
 
 
-def read_documents(site_dir: Path, problems: Problems,
-                   cache: dict[str, Parsed] | None = None) -> list[Document]:
+def read_documents(site_dir: Path, problems: Problems, cache: dict[str, Parsed] | None = None,
+                   found: list[tuple[str, str, Path]] | None = None) -> list[Document]:
     """Read and parse every content file of a site; ids unique within each folder.
 
     With a `cache` (kept by a long-lived Builder), a file whose size and mtime
-    are unchanged is not read again; its earlier problems are reported again.
+    are unchanged is not read again, nor parsed again if its bytes are the same;
+    its earlier problems are reported again.
+    `found` is a listing from `discover` the caller kept (it then reports its problems).
     """
     documents: list[Document] = []
     seen: dict[tuple[str, str], str] = {}
     fresh: dict[str, Parsed] = {}
-    for folder, rel, abs_path in discover(site_dir, problems):
+    for folder, rel, abs_path in (discover(site_dir, problems) if found is None else found):
         try:
             st = abs_path.stat()
             key = (st.st_mtime_ns, st.st_size)
             parsed = cache.get(rel) if cache is not None else None
-            if parsed is None or parsed.stat != key:
+            if parsed is None or parsed.stat != key:  # size or mtime changed: read, then compare bytes
                 raw = abs_path.read_bytes()
-                local = Problems()
-                doc = parse_document(rel, folder, raw, local)
-                parsed = Parsed(key, hashlib.blake2b(raw, digest_size=16).hexdigest(), doc, local.items)
+                digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+                if parsed is not None and parsed.digest == digest:
+                    parsed = Parsed(key, digest, parsed.document, parsed.problems)
+                else:
+                    local = Problems()
+                    doc = parse_document(rel, folder, raw, local)
+                    parsed = Parsed(key, digest, doc, local.items)
         except OSError as exc:
             problems.error(rel, f"无法读取文件：{exc.strerror}。")
             continue
@@ -204,13 +242,20 @@ def discover_assets(site_dir: Path, folder: str, problems: Problems) -> dict[str
         problems.error(folder, "这个文件夹是指向网站文件夹之外的链接，不能使用。", fix="把文件复制到网站文件夹中。")
         return found
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and not _unreadable_name(site_dir, Path(dirpath, d), problems))
+        for d in list(dirnames):  # links to folders are not followed: one leading outside is an error
+            if os.path.islink(os.path.join(dirpath, d)) and not _inside(Path(dirpath, d), root):
+                problems.error(Path(dirpath, d).relative_to(site_dir).as_posix(),
+                               "这个文件夹是指向网站文件夹之外的链接，不能使用。", fix="把文件复制到网站文件夹中。")
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             abs_path = Path(dirpath, name)
+            if _unreadable_name(site_dir, abs_path, problems):
+                continue
             rel = abs_path.relative_to(site_dir).as_posix()
-            if not _inside(abs_path, root) or not abs_path.is_file():
+            if (os.path.islink(abs_path) and not _inside(abs_path, root)) or not abs_path.is_file():
                 problems.error(rel, "这是指向网站文件夹之外（或无效）的链接，不能发布。", fix="把文件本身复制到这里。")
                 continue
             found[rel] = abs_path

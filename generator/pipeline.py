@@ -2,7 +2,11 @@
 
 Only the first step reads and only the last one writes; everything between
 is pure, so each stage is tested without a disk (design: mkdocs build.py).
-The Builder (builder.py) runs the middle steps and keeps what a rebuild can reuse.
+The Builder (builder.py) runs the middle steps and keeps what a rebuild can reuse,
+in memory and in the site's .cache/ (cache.py). A build whose inputs are all as
+they were for the last good build into the same output, with that output
+untouched since, stops after one look at file sizes and mtimes (inputs.py):
+the heavy modules (Jinja, Markdown, pinyin) are imported only past that point.
 """
 
 from __future__ import annotations
@@ -12,10 +16,20 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from .builder import PROJECT_DIR, Builder, china_today  # noqa: F401  (re-exported)
+from .cache import CACHE_DIR, Store, fingerprint
 from .errors import Problem
-from .writer import check_output_dir, output_lock, write_site
+from .inputs import PROJECT_DIR, china_today, input_signature  # noqa: F401  (re-exported)
+from .writer import (Stage, check_output_dir, output_lock, output_token, published_files, write_site,
+                     written_token)
+
+
+def __getattr__(name: str):  # `from .pipeline import Builder` still works, without the import cost
+    if name == "Builder":
+        from .builder import Builder
+        return Builder
+    raise AttributeError(name)
 
 
 @dataclass
@@ -28,16 +42,59 @@ class BuildResult:
     changed: bool = True
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    written: Counter = field(default_factory=Counter)  # pages new or changed since the last publish, by kind
+    unchanged: int = 0  # pages byte for byte as already published
+
+
+def unchanged_pages(out: Path, kinds: dict[str, str], files: list) -> set[str]:
+    """Pages whose bytes `out` already holds (before the swap, for the summary line).
+
+    Compared by digest with the writer's manifest of `out`, without reading the pages.
+    """
+    there = published_files(out)
+    return {f.path for f in files if f.path in kinds and f.digest and there.get(f.path, ("",))[0] == f.digest}
 
 
 def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = False,
-          today: dt.date | None = None) -> BuildResult:
-    """Build a site folder into `out` (default: site_dir/public), all or nothing."""
+          today: dt.date | None = None, jobs: int | None = None,
+          progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    """Build a site folder into `out` (default: site_dir/public), all or nothing.
+
+    `jobs`: processes that render pages (None: one per core; 1: this process only).
+    """
     started = time.perf_counter()
     out = out or site_dir / "public"
     check_output_dir(out, site_dir)
     with output_lock(out):
-        result = Builder(site_dir, include_drafts=include_drafts, today=today).build()
-        changed = write_site(out, result.files)
-    return BuildResult(out=out, counts=result.counts, files=len(result.files), changed=changed,
-                       warnings=result.problems.warnings, seconds=time.perf_counter() - started)
+        day = today or china_today()
+        store = Store(site_dir / CACHE_DIR)
+        name = "build-" + fingerprint(str(out.resolve()), include_drafts)[:16]  # --drafts never poisons
+        inputs = input_signature(site_dir, include_drafts, day)
+        last = store.load(name)
+        if last is not None and last["inputs"] == inputs and last["token"] == output_token(out):
+            return BuildResult(out=out, counts=Counter(last["counts"]), files=last["files"], changed=False,
+                               warnings=last["warnings"], seconds=time.perf_counter() - started,
+                               unchanged=sum(last["counts"].values()))
+        from .builder import Builder
+        from .discovery import discovery_files
+        from .search import index_site
+
+        stage = Stage(out)  # rendered pages go to files beside the output at once, not into memory
+        try:
+            builder = Builder(site_dir, include_drafts=include_drafts, today=day, cache_dir=site_dir / CACHE_DIR,
+                              output_dir=out, jobs=jobs, progress=progress, autosave=False, stage=stage)
+            result = builder.build()
+            files = result.files + discovery_files(result.site, result.routes)  # feeds, sitemap, robots.txt, open data
+            same = unchanged_pages(out, result.kinds, result.files)  # for the summary line
+            try:
+                changed = write_site(out, files, before_swap=index_site(result.site))  # Pagefind, on the temp folder
+            finally:
+                builder.save()  # the work stays good for the next run even if publishing failed
+        finally:
+            stage.close()
+        store.save(name, {"inputs": inputs, "token": written_token(out), "counts": dict(result.counts),
+                          "files": len(files), "warnings": result.problems.warnings})
+    return BuildResult(out=out, counts=result.counts, files=len(files), changed=changed,
+                       warnings=result.problems.warnings, seconds=time.perf_counter() - started,
+                       written=Counter(k for path, k in result.kinds.items() if path not in same),
+                       unchanged=len(same))

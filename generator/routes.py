@@ -154,6 +154,10 @@ def plan(site: Site) -> list[Route]:
                                 context={"topic": topic, "pager": pager},
                                 crumbs=(_home(), Crumb("专题", list_url("topics")), Crumb(topic.name, topic.url))))
 
+    led_or_signed: dict[int, list[Suggestion]] = {}  # person -> suggestions: one pass, not one per person
+    for s in site.suggestions:
+        for person in dict.fromkeys(s.deputies):
+            led_or_signed.setdefault(id(person), []).append(s)
     for entry in [*site.sessions, *site.people, *site.voices, *site.reports, *site.news, *site.pages]:
         section = ENTRY_SECTION[entry.folder]
         crumbs = [_home()]
@@ -169,7 +173,7 @@ def plan(site: Site) -> list[Route]:
                            suggestion_summary=session_summary(site, entry, items))
         elif isinstance(entry, Person):
             items = site.person_items(entry)
-            mine = [s for s in site.suggestions if entry in s.deputies]  # newest session first, by number
+            mine = led_or_signed.get(id(entry), [])  # newest session first, by number
             context.update(items=[i for i in items if not isinstance(i, Suggestion)],
                            suggestions_led=[s for s in mine if s.deputies[0] is entry],
                            suggestions_cosigned=[s for s in mine if s.deputies[0] is not entry])
@@ -232,8 +236,11 @@ def suggestion_routes(site: Site) -> list[Route]:
     routes: list[Route] = []
     rows: list[SessionSuggestions] = []
     lists: dict[int, str] = {}
+    by_session: dict[int, list[Suggestion]] = {}  # one pass, not one per session
+    for s in site.suggestions:
+        by_session.setdefault(id(s.session), []).append(s)
     for session in site.sessions:
-        items = [s for s in site.suggestions if s.session is session]
+        items = by_session.get(id(session), [])
         if not items:
             continue
         base = lists[id(session)] = suggestions_url(session.url)
@@ -276,6 +283,13 @@ def check_collisions(routes: list[Route], problems: Problems) -> None:
                            fix="给这个页面另写一个 slug。")
             continue
         other = seen.get(route.path)
+        if other is not None and route.template == other.template == "topic.html":
+            # two topics of site.yaml (医疗卫生, yi-liao-wei-sheng) on one URL: said once, of site.yaml
+            if route.context["pager"].number == 1:
+                problems.error("site.yaml", f"专题“{other.context['topic'].name}”和“{route.context['topic'].name}”"
+                               f"得到同一个网址 /{route.url}。", field="topics",
+                               fix="改动其中一个专题名：专题的网址由专题名生成（中文取拼音）。")
+            continue
         if other is not None:
             problems.error(route.source, f"与 {other.source} 得到同一个网址 /{route.url}。", field="slug",
                            fix="给其中一个文件写一个不同的 slug，或改文件名。")

@@ -25,8 +25,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -172,6 +175,29 @@ def find_pagefind() -> Path:
 _BANNER = re.compile(r"Running Pagefind v(\S+)( \(Extended\))?")
 
 
+def _die_with_build() -> Callable[[], None] | None:
+    """For Pagefind's process: SIGKILL it when the build dies (Linux PR_SET_PDEATHSIG).
+
+    A build killed outright (kill -9, the OOM killer) would otherwise leave Pagefind
+    running on, still writing into the working folder that the next build reuses.
+    Only where the build is this process's one thread (the command line): a function
+    run between fork and exec is unsafe while other threads run (the preview server).
+    """
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return None
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent = os.getpid()
+
+    def arm() -> None:
+        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the build died before the line above took effect
+            os._exit(1)
+
+    return arm
+
+
 def index_copy(folder: Path, scratch: Path, pages: dict[str, str]) -> None:
     """Copy the pages to index into `scratch`, each with its `chars` field added to its head."""
     for rel, chars in sorted(pages.items()):
@@ -187,14 +213,17 @@ def index_copy(folder: Path, scratch: Path, pages: dict[str, str]) -> None:
 def run_pagefind(folder: Path, *, pages: dict[str, str], language: str) -> dict:
     """Index `pages` (output path -> `chars` text) of `folder` into folder/pagefind/; raise BuildFailed on any doubt."""
     binary = find_pagefind()
-    scratch = Path(tempfile.mkdtemp(prefix="congress-search-"))  # the copy Pagefind reads
+    # The copy Pagefind reads goes inside the working folder, not /tmp: if the build is killed,
+    # it goes with that folder, which the next build clears (writer.write_site), never left behind.
+    scratch = Path(tempfile.mkdtemp(prefix=".search-", dir=folder))
     try:
         index_copy(folder, scratch, pages)
         cmd = [str(binary), "--site", str(scratch), "--output-path", str(folder / PAGEFIND_DIR),
                "--exclude-selectors", ", ".join(EXCLUDE)]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT,
-                                  env={**os.environ, "NO_COLOR": "1", CHUNK_ENV: CHUNK_SIZE})
+                                  env={**os.environ, "NO_COLOR": "1", CHUNK_ENV: CHUNK_SIZE},
+                                  preexec_fn=_die_with_build())
         except subprocess.TimeoutExpired:
             raise _fail(f"Pagefind 运行超过 {TIMEOUT} 秒仍未结束。") from None
         except OSError as exc:

@@ -27,6 +27,7 @@ from .urls import entry_url, pinyin_key, relative, slugify, list_url
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 IMG_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 IMG_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+EXTERNAL = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|\\\\)")  # another site's address (scheme or //host)
 REFERENCES = frozenset({"session", "speaker", "people", "photo", "deputies", "result"})  # set apart
 COMMON_FIELDS = frozenset({"title", "slug", "draft", "topics", "summary"})  # set for every entry
 CLASSES = {"sessions": Session, "deputies": Person, "voices": Voice, "reports": Report,
@@ -319,13 +320,22 @@ class _Builder:
                                    line=doc.line_of("status"), field="status", fix="答复后把 status 改为 已答复。")
             elif answer.strip():
                 converted = (self.data.markdown or renderer.convert)(answer)
+                self._not_converted(doc, converted)
                 entry.answer_html = self._finalize(doc, entry, converted.html, "answer")
         rendered = (self.data.markdown or renderer.convert)(text)
+        self._not_converted(doc, rendered)
         entry.html = self._finalize(doc, entry, rendered.html, "body")
         entry.toc = rendered.toc
         self._check_alt(doc, rendered.html)
         if not entry.summary:
             entry.summary = summary_text(entry.html)
+
+    def _not_converted(self, doc: Document, rendered: Rendered) -> None:
+        """A body Markdown could not convert (nested too deep, a parser error): an error naming the file, not a crash."""
+        if rendered.problem:
+            self.problems.error(doc.path, rendered.problem, line=doc.body_line,
+                                fix="减少列表、引用或 HTML 标签的嵌套层数；从别处粘贴的内容，检查是否有没闭合的标签；"
+                                    "单独成行或在行末的 {…} 会被当作属性写法，要原样显示时写成 \\{…}。")
 
     def _check_alt(self, doc: Document, raw_html: str) -> None:
         """An image without alt text is unreadable to screen readers: warn, naming its line."""
@@ -367,6 +377,14 @@ class _Builder:
 
     def _link(self, doc: Document, entry: Entry, attr: str, url: str) -> str | None:
         target = split_target(doc.path, url)
+        if target is None and attr == "src" and EXTERNAL.match(url):
+            # The pages' Content-Security-Policy (img-src 'self') would block it, and loading it
+            # would tell another server who reads the page: the image is left out, with a warning.
+            self.problems.warn(doc.path, f"图片 {url} 在别的网站上，不会显示。",
+                               line=next((doc.body_line + i for i, text in enumerate(doc.body.split("\n"))
+                                          if url in text), None),
+                               fix="把图片下载下来放进 media/，再从本文件所在的文件夹引用，如 ../../media/photo.jpg。")
+            return None
         if target is None:
             return url
         path, fragment = target
@@ -391,6 +409,12 @@ class _Builder:
                                     line=line(), fix="把文件放进 media/ 文件夹，或改正路径。")
                 return None
             return relative(path + suffix, entry.url)
+        if path.startswith("content/"):  # inside content/ but no content file: nothing is published there
+            self.problems.error(doc.path, f"{'图片' if attr == 'src' else '链接'} {url} 指向的 {path} 不是内容文件，"
+                                f"网站上没有这个地址。", line=line(),
+                                fix="链接别的页面写它的 .md 文件，如 ../reports/work-report-2021.md；图片和附件放进网站文件夹"
+                                    "顶层的 media/，从本文件所在的文件夹算起，如 ../../media/photo.jpg。")
+            return None
         return url
 
 
@@ -404,7 +428,7 @@ def build_site(data: BuildInput, problems: Problems, renderer: MarkdownRenderer 
     for path in b.entries:
         b.resolve(path)
     b.check_numbers()
-    renderer = renderer or MarkdownRenderer()
+    renderer = renderer or (None if data.markdown else MarkdownRenderer())  # type: ignore[assignment]
     memo = data.memo
     before: dict[str, dict[str, Any]] = {}  # for update_bodies: each entry before pass 3 ...
     found: dict[str, list] = {}  # ... and the problems pass 3 found in its file

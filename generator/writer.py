@@ -1,35 +1,58 @@
 """The only module that writes the published site: whole or not at all.
 
-The new site is built in a temporary folder beside the output and swapped in
-with one atomic rename (renameat2 RENAME_EXCHANGE on Linux), so a reader or
-a crash never sees half a site. A lock keeps two builds off one output.
+The new site is made in a folder beside the output and swapped in with one
+atomic rename (renameat2 RENAME_EXCHANGE on Linux), so a reader or a crash
+never sees half a site. A lock keeps two builds off one output.
+
+Only changed bytes are written. A manifest beside the output (`.public.state`)
+records every published file's digest and its size, mtime and inode as written.
+The folder swapped out by one build is kept (`.public.prev`) and becomes the
+next build's working folder: it is brought up to date by replacing only the
+files that differ (each by write-then-rename, never in place, since unchanged
+files are hard links shared with the published folder), checked against its own
+manifest first, so nothing anyone changed there is trusted. When the output
+already holds exactly the wanted files, nothing is written and nothing swapped.
+A `before_swap` hook (Pagefind) runs on the finished working folder; it may add
+files but must not change the ones it was given in place.
 """
 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
 import fcntl
+import hashlib
+import marshal
 import os
 import posixpath
 import shutil
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from .render import OutputFile
+if TYPE_CHECKING:
+    from .render import OutputFile
 
 RENAME_EXCHANGE = 2
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+STATE_MAGIC = b"congress-output-state 1\n"
+Manifest = dict[str, tuple[str, int, int, int]]  # path -> (digest, size, mtime_ns, inode)
+_libc: ctypes.CDLL | None = None
 
 
 class WriteError(Exception):
     """The output could not be written; the message is for the editor, in Chinese."""
 
 
+class OutputRefused(WriteError):
+    """The --out given is no place for a site (the site folder itself, a project): a usage error."""
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths; False where the system cannot."""
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)  # the C library this Python already uses
     fn = getattr(_libc, "renameat2", None)
     if fn is None:
         return False
@@ -55,10 +78,10 @@ def check_output_dir(out: Path, site_dir: Path) -> None:
     """Refuse outputs that would replace the site itself or another project."""
     out_r, site_r = out.resolve(), site_dir.resolve()
     if out_r == site_r or out_r in site_r.parents:
-        raise WriteError(f"输出文件夹 {out} 包含网站文件夹本身，会被整个替换。请用 --out 指定一个单独的文件夹。")
+        raise OutputRefused(f"输出文件夹 {out} 包含网站文件夹本身，会被整个替换。请用 --out 指定一个单独的文件夹。")
     for marker in ("site.yaml", ".git", "content"):
         if (out_r / marker).exists():
-            raise WriteError(f"输出文件夹 {out} 中有 {marker}，看起来不是生成的网站，拒绝覆盖。请用 --out 指定一个单独的文件夹。")
+            raise OutputRefused(f"输出文件夹 {out} 中有 {marker}，看起来不是生成的网站，拒绝覆盖。请用 --out 指定一个单独的文件夹。")
 
 
 @contextmanager
@@ -79,23 +102,219 @@ def output_lock(out: Path) -> Iterator[None]:
 
 def _leftovers(out: Path) -> list[Path]:
     prefix = f".{out.name}.tmp-"
-    return [p for p in out.parent.iterdir() if p.name.startswith(prefix)]
+    mine = f".{out.name}.tmp-stage-{os.getpid()}"  # this build's own stage (Stage below)
+    return [p for p in out.parent.iterdir() if p.name.startswith(prefix) and p.name != mine]
 
 
-def _same(out: Path, files: list[OutputFile]) -> bool:
-    """True when the output already holds exactly these files with these bytes."""
-    if not out.is_dir():
-        return False
-    wanted = {f.path for f in files}
-    existing = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink()}
-    if wanted != existing:
-        return False
-    for f in files:
-        target = out / f.path
-        data = f.data if f.data is not None else f.source.read_bytes()  # type: ignore[union-attr]
-        if target.stat().st_size != len(data) or target.read_bytes() != data:
-            return False
-    return True
+class Stage:
+    """Where a build's processes put pages the moment they are rendered: no page is held in memory.
+
+    A folder beside the output (same file system), so that publishing a staged page is a
+    rename. Only pages go here, named by route number and digest; write_site moves them
+    into place, and the pipeline removes the folder when the build ends, good or bad.
+    """
+
+    def __init__(self, out: Path):
+        self.folder = out.parent / f".{out.name}.tmp-stage-{os.getpid()}"
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+
+    def put(self, name: str, data: bytes) -> Path:
+        """Write one page (from any of the build's processes); its digest is in the file name."""
+        stem, dot, ext = name.rpartition(".")
+        path = self.folder / f"{stem}-{file_digest(data)}{dot}{ext}"
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return path
+
+    @staticmethod
+    def digest(path: Path) -> str:
+        return path.name.rpartition(".")[0].rpartition("-")[2]
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def file_digest(data: bytes) -> str:
+    """The digest the manifest keeps for a file's bytes."""
+    return hashlib.sha1(data).hexdigest()
+
+
+def _state_path(out: Path) -> Path:
+    return out.parent / f".{out.name}.state"
+
+
+def _spare_path(out: Path) -> Path:
+    return out.parent / f".{out.name}.prev"
+
+
+def _load_state(out: Path) -> dict | None:
+    """The manifest of the published folder and of the spare one; None if missing or damaged."""
+    try:
+        data = _state_path(out).read_bytes()
+    except OSError:
+        return None
+    head = len(STATE_MAGIC)
+    if not data.startswith(STATE_MAGIC) or data[head:head + 9] != b"%08x\n" % zlib.crc32(data[head + 9:]):
+        return None
+    try:
+        state = marshal.loads(data[head + 9:])
+    except (ValueError, EOFError, TypeError):
+        return None
+    return state if isinstance(state, dict) and isinstance(state.get("out"), dict) else None
+
+
+def _save_state(out: Path, state: dict | None) -> None:
+    path = _state_path(out)
+    if state is None:
+        path.unlink(missing_ok=True)
+        return
+    payload = marshal.dumps(state)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(STATE_MAGIC + b"%08x\n" % zlib.crc32(payload) + payload)
+    os.replace(tmp, path)
+
+
+def _walk(root: Path) -> dict[str, os.stat_result]:
+    """Every non-folder below `root`, by POSIX path relative to it, with its lstat."""
+    found: dict[str, os.stat_result] = {}
+    todo = [("", str(root))]
+    while todo:
+        prefix, folder = todo.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                todo.append((rel + "/", entry.path))
+            else:
+                found[rel] = entry.stat(follow_symlinks=False)
+    return found
+
+
+def _intact(manifest: Manifest, stats: dict[str, os.stat_result]) -> dict[str, str]:
+    """path -> digest for the files that are exactly as the manifest recorded them."""
+    out: dict[str, str] = {}
+    for rel, (digest, size, mtime, ino) in manifest.items():
+        st = stats.get(rel)
+        if st is not None and st.st_size == size and st.st_mtime_ns == mtime and st.st_ino == ino:
+            out[rel] = digest
+    return out
+
+
+def published_files(out: Path) -> dict[str, tuple[str, Path]]:
+    """Files of the published folder still exactly as this writer left them: path -> (digest, file).
+
+    The Builder reuses these bytes for pages whose inputs did not change, instead
+    of keeping every page in memory or in its cache. One stat per file.
+    """
+    state = _load_state(out)
+    if state is None:
+        return {}
+    hooked = set(state.get("hook") or ())
+    found: dict[str, tuple[str, Path]] = {}
+    for rel, (digest, size, mtime, ino) in state["out"].items():
+        if rel in hooked:
+            continue
+        path = out / rel
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if st.st_size == size and st.st_mtime_ns == mtime and st.st_ino == ino:
+            found[rel] = (digest, path)
+    return found
+
+
+def output_token(out: Path) -> str | None:
+    """The token of the last write if the published folder is exactly as written then, else None.
+
+    For the pipeline's no-change check: one walk of the folder, no file read.
+    """
+    state = _load_state(out)
+    if state is None or not state.get("token"):
+        return None
+    stats = _walk(out)
+    manifest: Manifest = state["out"]
+    if len(stats) != len(manifest) or len(_intact(manifest, stats)) != len(manifest):
+        return None
+    return state["token"]
+
+
+def written_token(out: Path) -> str | None:
+    """The token of the last write, without looking at the folder (just written, under the lock)."""
+    state = _load_state(out)
+    return state.get("token") if state else None
+
+
+def _digest_of(f: OutputFile) -> str:
+    digest = getattr(f, "digest", "")
+    if digest:
+        return digest
+    if f.data is not None:
+        return file_digest(f.data)
+    return file_digest(f.source.read_bytes())  # type: ignore[union-attr]
+
+
+def _inside(path: Path, folders: tuple[Path, ...]) -> bool:
+    return any(folder in path.parents for folder in folders)
+
+
+def _place(f: OutputFile, target: Path, linkable: tuple[Path, ...], stage: Path | None = None) -> None:
+    """Put one file at `target` by write-then-rename: never into an existing inode."""
+    if f.data is None and stage is not None and Path(f.source).parent == stage:  # type: ignore[arg-type]
+        try:
+            os.replace(f.source, target)  # type: ignore[arg-type]  # a staged page: moved, not copied
+            return
+        except OSError:
+            pass  # moved already (two pages with one file) or elsewhere: copy below
+    tmp = target.with_name(f".~{target.name}.part")
+    if f.data is not None:
+        with open(tmp, "wb") as handle:
+            handle.write(f.data)
+    else:
+        source = Path(f.source)  # type: ignore[arg-type]
+        if _inside(source, linkable):  # our own output: share the inode
+            try:
+                tmp.unlink(missing_ok=True)
+                os.link(source, tmp)
+            except OSError:
+                shutil.copyfile(source, tmp)
+        else:  # an editor's static or media file: a copy, so later edits never reach the site
+            shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+
+
+def _make_parent(root: Path, rel: str, made: set[str]) -> None:
+    parent = posixpath.dirname(rel)
+    if not parent or parent in made:
+        return
+    target = root / parent
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # a file stands where a folder must go
+        probe = root
+        for part in parent.split("/"):
+            probe = probe / part
+            if probe.is_symlink() or (probe.exists() and not probe.is_dir()):
+                probe.unlink()
+                break
+        target.mkdir(parents=True, exist_ok=True)
+    made.add(parent)
+
+
+def _prune_dirs(root: Path, removed: list[str]) -> None:
+    """Remove the folders that deleting `removed` left empty."""
+    parents = sorted({posixpath.dirname(rel) for rel in removed if "/" in rel}, key=len, reverse=True)
+    for parent in parents:
+        while parent:
+            try:
+                (root / parent).rmdir()
+            except OSError:
+                break
+            parent = posixpath.dirname(parent)
 
 
 def write_site(out: Path, files: list[OutputFile],
@@ -110,37 +329,89 @@ def write_site(out: Path, files: list[OutputFile],
     paths = [safe_relpath(f.path) for f in files]
     if len(set(paths)) != len(paths):
         raise WriteError("同一路径生成了两个文件。")
-    if before_swap is None and _same(out, files):
-        return False
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    want = dict(zip(paths, files))
+    digests = {rel: _digest_of(f) for rel, f in want.items()}
+    state = _load_state(out)
+    published = _walk(out) if out.is_dir() and not out.is_symlink() else {}
+    old: Manifest = state["out"] if state else {}
+    hooked_before = state.get("hook") if state else None
+    intact = _intact(old, published)
+    exact = state is not None and len(published) == len(old) == len(intact)
+    if exact and (before_swap is None) == (hooked_before is None) \
+            and set(old) == set(want) | set(hooked_before or ()) \
+            and all(intact.get(rel) == digest for rel, digest in digests.items()):
+        return False  # the output is already exactly this: no write, no swap, no hook
+
+    spare = _spare_path(out)
+    spare_manifest: Manifest | None = state.get("spare") if state else None
+    if state is not None and spare_manifest is not None:
+        _save_state(out, {**state, "spare": None})  # the spare is about to change: not trusted until done
+    have: dict[str, str] = {}
+    if spare.is_symlink() or (spare.exists() and not spare.is_dir()):
+        spare.unlink()
+    elif spare.is_dir():
+        if spare_manifest is None:
+            shutil.rmtree(spare)
+        else:
+            stats = _walk(spare)
+            have = _intact(spare_manifest, stats)
+            gone = [rel for rel in stats if rel not in want or rel not in have]
+            for rel in gone:
+                (spare / rel).unlink()
+                have.pop(rel, None)
+            _prune_dirs(spare, gone)
     try:
-        tmp.mkdir()
+        spare.mkdir(exist_ok=True)
         made: set[str] = set()
-        for f, rel in zip(files, paths):
-            target = tmp / rel
-            parent = posixpath.dirname(rel)
-            if parent and parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(parent)
-            if f.data is not None:
-                target.write_bytes(f.data)
-            else:
-                shutil.copyfile(f.source, target)  # type: ignore[arg-type]
+        linkable = (out.resolve(), spare.resolve())
+        stage = out.parent / f".{out.name}.tmp-stage-{os.getpid()}"
+        placed: list[str] = []
+        for rel, f in want.items():
+            digest = digests[rel]
+            if have.get(rel) == digest:
+                continue
+            placed.append(rel)
+            _make_parent(spare, rel, made)
+            target = spare / rel
+            if target.is_dir() and not target.is_symlink():  # a folder stands where a file must go
+                shutil.rmtree(target)
+            if intact.get(rel) == digest:  # the published copy has these bytes: share it
+                from .render import OutputFile
+                f = OutputFile(rel, source=out / rel, digest=digest)
+            _place(f, target, linkable, stage)
+        manifest: Manifest = {}
+        hook: list[str] | None = None
         if before_swap is not None:
-            before_swap(tmp)
-        if out.exists():
+            before_swap(spare)
+            stats = _walk(spare)
+        else:  # only what was placed needs a look: the rest is as the spare's manifest says
+            stats = {rel: os.lstat(spare / rel) for rel in placed}
+        for rel in want:
+            st = stats.get(rel)
+            if st is None:
+                manifest[rel] = spare_manifest[rel]  # type: ignore[index]
+            else:
+                manifest[rel] = (digests[rel], st.st_size, st.st_mtime_ns, st.st_ino)
+        if before_swap is not None:
+            hook = sorted(set(stats) - set(want))
+            for rel in hook:
+                st = stats[rel]
+                manifest[rel] = (file_digest((spare / rel).read_bytes()), st.st_size, st.st_mtime_ns, st.st_ino)
+        if out.exists() or out.is_symlink():
             if not out.is_dir() or out.is_symlink():
                 raise WriteError(f"{out} 不是文件夹，拒绝覆盖。")
-            if _exchange(tmp, out):
-                shutil.rmtree(tmp, ignore_errors=True)
-            else:  # no atomic exchange: the shortest possible gap
-                old = out.parent / f".{out.name}.tmp-old-{os.getpid()}"
-                os.rename(out, old)
-                os.rename(tmp, out)
-                shutil.rmtree(old, ignore_errors=True)
+            if not _exchange(spare, out):  # no atomic exchange: the shortest possible gap
+                old_dir = out.parent / f".{out.name}.tmp-old-{os.getpid()}"
+                os.rename(out, old_dir)
+                os.rename(spare, out)
+                os.rename(old_dir, spare)
+            kept: Manifest | None = {rel: old[rel] for rel in intact}  # the old site is now the spare
         else:
-            os.rename(tmp, out)
+            os.rename(spare, out)
+            kept = None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _save_state(out, {**state, "spare": None} if state else None)
         raise
+    token = hashlib.sha1(marshal.dumps(sorted(manifest.items()))).hexdigest()
+    _save_state(out, {"out": manifest, "hook": hook, "spare": kept, "token": token})
     return True

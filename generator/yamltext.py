@@ -6,6 +6,7 @@ line of every mapping key, which is what an editor needs to find a mistake.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -30,13 +31,19 @@ TOO_BIG = (f"展开后超过 {MAX_NODES} 个值：用 & 定义、用 * 引用的
            "（可能是恶意的“YAML 炸弹”）")
 
 
-def _walk(node: yaml.Node, lines: dict[KeyPath, int]) -> None:
+# What an escape in a double-quoted scalar ("\f", "\x01", "\ud800") can make and no page may hold:
+# control characters are not allowed in XML (feeds), a lone surrogate cannot even be written as UTF-8.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _walk(node: yaml.Node, lines: dict[KeyPath, int], escapes: bool = True) -> None:
     """Record the line of every key and item, before construction, within MAX_NODES.
 
     Aliases are followed (a key reached through one is still named), so the count is
     that of the values the data would expand to: an alias bomb or a loop (`&a [*a]`)
     is refused here, before the constructor or anything after it walks the data.
-    Iterative, so that no nesting depth can exhaust the stack.
+    Iterative, so that no nesting depth can exhaust the stack. With `escapes` (the text
+    has a backslash), scalars are checked for UNWRITABLE characters.
     """
     todo: list[tuple[yaml.Node, KeyPath]] = [(node, ())]
     seen = 0
@@ -45,10 +52,16 @@ def _walk(node: yaml.Node, lines: dict[KeyPath, int]) -> None:
         seen += 1
         if seen > MAX_NODES:
             raise YamlSyntaxError(node.start_mark.line + 1, TOO_BIG)
+        if len(path) > MAX_DEPTH:  # nesting made by aliases (a loop: `&a [*a]`), past _check_depth
+            raise YamlSyntaxError(node.start_mark.line + 1, TOO_DEEP)
         children: list[tuple[yaml.Node, KeyPath]] = []
+        if isinstance(node, yaml.ScalarNode) and escapes:
+            _check_scalar(node)
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if escapes and isinstance(key_node, yaml.ScalarNode):
+                    _check_scalar(key_node)
                 lines[path + (key,)] = key_node.start_mark.line + 1
                 children.append((value_node, path + (key,)))
         elif isinstance(node, yaml.SequenceNode):
@@ -56,6 +69,13 @@ def _walk(node: yaml.Node, lines: dict[KeyPath, int]) -> None:
                 lines[path + (index,)] = item.start_mark.line + 1
                 children.append((item, path + (index,)))
         todo.extend(reversed(children))  # in document order, as the recursive walk went
+
+
+def _check_scalar(node: yaml.ScalarNode) -> None:
+    bad = UNWRITABLE.search(node.value)
+    if bad:
+        raise YamlSyntaxError(node.start_mark.line + 1,
+                              f"有用转义写出的不允许字符 U+{ord(bad.group()):04X}（如 \\f、\\x01、\\ud800），页面和订阅中不能有它")
 
 
 def _check_depth(text: str, loader: type) -> None:
@@ -132,7 +152,7 @@ def load(text: str) -> tuple[Any, dict[KeyPath, int]]:
             _check_depth(text, fast)
             node = loader.get_single_node()
             if node is not None:
-                _walk(node, lines)  # before construct_document: it would expand an alias bomb
+                _walk(node, lines, "\\" in text)  # before construct_document: it would expand an alias bomb
             data = loader.construct_document(node) if node is not None else None
         except (yaml.YAMLError, RecursionError, ValueError, TypeError):
             pass  # the slow loader below gives the message
@@ -156,7 +176,7 @@ def _load_python(text: str) -> tuple[Any, dict[KeyPath, int]]:
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        _walk(node, lines)
+        _walk(node, lines, "\\" in text)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

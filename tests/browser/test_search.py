@@ -61,7 +61,9 @@ REAL_QUERIES = (
     ("停车位", "voices/wang-da-zhu-ting-che/"),
     ("王佳杭", "deputies/wang-jia-hang/"),
 )
-DONE = ("document.querySelector('[data-search]').getAttribute('aria-busy') === null && "
+# A function, not a bare expression: Playwright polls a bare one with eval, which the pages'
+# Content-Security-Policy (no 'unsafe-eval', templates/base.html) refuses.
+DONE = ("() => document.querySelector('[data-search]').getAttribute('aria-busy') === null && "
         "/找到|没有找到|请输入|不可用/.test(document.querySelector('[data-search-status]').textContent)")
 
 

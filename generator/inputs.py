@@ -1,0 +1,62 @@
+"""Everything a build reads, summed up from file sizes and mtimes without reading a byte.
+
+The pipeline compares this signature with the one of the last good build into
+the same output: equal, and the output untouched since (writer.output_token),
+means the build would write exactly what is there, so it stops before loading
+the heavy half of the generator. Light on purpose: only the standard library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from pathlib import Path
+
+from .cache import generator_key
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CHINA = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
+SITE_FOLDERS = ("content", "media", "templates", "static")  # the site's own inputs
+THEME_FOLDERS = ("templates", "static")  # the generator's, overridden by the site's
+ENVIRONMENT = ("PAGEFIND_BINARY_PATH",)  # settings read from the environment during a build
+
+
+def china_today() -> dt.date:
+    """The build day in China time: what decides whether a dated item is out yet."""
+    return dt.datetime.now(CHINA).date()
+
+
+def _listing(root: str, out: list[str]) -> None:
+    """Every file below `root` with size and mtime (sorted, so the order is stable)."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        out.append(f"{root}\x00-")
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _listing(entry.path, out)
+            continue
+        try:
+            st = entry.stat()  # follows a link: its target's change counts
+            out.append(f"{entry.path}\x00{st.st_size}\x00{st.st_mtime_ns}")
+        except OSError:
+            out.append(f"{entry.path}\x00-")
+
+
+def input_signature(site_dir: Path, include_drafts: bool, today: dt.date) -> str:
+    """A digest of the generator, the options and every input file's path, size and mtime."""
+    parts = [generator_key(), repr(include_drafts), today.isoformat()]
+    parts += [f"{name}={os.environ.get(name, '')}" for name in ENVIRONMENT]
+    site = os.path.abspath(site_dir)
+    try:
+        st = os.stat(os.path.join(site, "site.yaml"))
+        parts.append(f"site.yaml\x00{st.st_size}\x00{st.st_mtime_ns}")
+    except OSError:
+        parts.append("site.yaml\x00-")
+    roots = [os.path.join(site, name) for name in SITE_FOLDERS]
+    roots += [str(PROJECT_DIR / name) for name in THEME_FOLDERS]
+    for root in dict.fromkeys(roots):
+        _listing(root, parts)
+    return hashlib.sha1("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
