@@ -942,9 +942,9 @@ def test_image_without_alt_is_a_build_warning(tmp_path):
             ---
             第一段。
 
-            ![](media/a.png)
+            ![](/media/a.png)
 
-            ![有说明的图](media/a.png)
+            ![有说明的图](/media/a.png)
             """,
     })
     result = run_build(site, out=tmp_path / "out")
