@@ -1,4 +1,4 @@
-"""Open data: each session's voices and the list of people, as CSV (UTF-8 with BOM) and JSON.
+"""Open data: each session's voices and suggestions and the list of people, as CSV (UTF-8 with BOM) and JSON.
 
 The files sit beside the pages that link to them (sessions/<slug>/voices.csv,
 deputies/people.csv …); templates/_downloads.html prints the links. The CSV
@@ -13,9 +13,9 @@ import io
 import json
 from typing import Any, Sequence
 
-from .models import Person, Session, Site, Voice
+from .models import Person, Session, Site, Suggestion, Voice
 from .render import OutputFile
-from .urls import absolute, people_data_url, voices_data_url
+from .urls import absolute, people_data_url, suggestions_data_url, voices_data_url
 
 # (JSON key, CSV header) in column order.
 VOICE_COLUMNS = (
@@ -27,6 +27,11 @@ PEOPLE_COLUMNS = (
     ("id", "编号"), ("name", "姓名"), ("role", "身份"), ("occupation", "职业"), ("gender", "性别"),
     ("ethnicity", "民族"), ("party", "党派"), ("constituency", "选区"), ("voices", "心声数"),
     ("url", "网址"),
+)
+SUGGESTION_COLUMNS = (
+    ("id", "编号"), ("number", "建议号"), ("title", "标题"), ("deputies", "提出人"), ("status", "办理状态"),
+    ("handler", "承办单位"), ("key", "重点督办"), ("answered", "答复日期"), ("result", "办理结果"),
+    ("satisfaction", "满意度"), ("topics", "专题"), ("url", "网址"),
 )
 LIST_SEPARATOR = "；"  # between topics in one CSV cell
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -68,6 +73,17 @@ def voice_row(site: Site, v: Voice) -> dict[str, Any]:
     }
 
 
+def suggestion_row(site: Site, s: Suggestion) -> dict[str, Any]:
+    """One suggestion as a record of SUGGESTION_COLUMNS (deputies by name, 领衔 first)."""
+    return {
+        "id": s.id, "number": s.number if s.number is not None else "", "title": s.title,
+        "deputies": [p.name for p in s.deputies], "status": s.status, "handler": list(s.handler),
+        "key": "是" if s.key else "", "answered": s.answered.isoformat() if s.answered else "",
+        "result": f"{s.result.code} {s.result.label}" if s.result else "", "satisfaction": s.satisfaction,
+        "topics": [t.name for t in s.topics], "url": absolute(s.url, site.config.base_url),
+    }
+
+
 def person_row(site: Site, p: Person) -> dict[str, Any]:
     """One person as a record of PEOPLE_COLUMNS."""
     voices = sum(1 for e in site.person_items(p) if isinstance(e, Voice) and e.published)
@@ -77,7 +93,7 @@ def person_row(site: Site, p: Person) -> dict[str, Any]:
 
 
 def opendata_files(site: Site) -> list[OutputFile]:
-    """voices.csv/json for every published session, people.csv/json for the site."""
+    """voices and suggestions csv/json for every published session, people.csv/json for the site."""
     files: list[OutputFile] = []
     base = site.config.base_url
     for s in site.sessions:
@@ -91,6 +107,12 @@ def opendata_files(site: Site) -> list[OutputFile]:
         files.append(OutputFile(voices_data_url(s.url, "csv"), _csv(VOICE_COLUMNS, rows)))
         files.append(OutputFile(voices_data_url(s.url, "json"), _json({
             "session": meta, "columns": dict(VOICE_COLUMNS), "count": len(rows), "voices": rows})))
+        raised = [x for x in site.session_items(s) if isinstance(x, Suggestion) and x.published]
+        raised.sort(key=lambda x: (x.number is None, x.number or 0, x.title, x.id))
+        rows = [suggestion_row(site, x) for x in raised]
+        files.append(OutputFile(suggestions_data_url(s.url, "csv"), _csv(SUGGESTION_COLUMNS, rows)))
+        files.append(OutputFile(suggestions_data_url(s.url, "json"), _json({
+            "session": meta, "columns": dict(SUGGESTION_COLUMNS), "count": len(rows), "suggestions": rows})))
     people = [p for p in site.people if p.published]
     rows = [person_row(site, p) for p in people]
     files.append(OutputFile(people_data_url("csv"), _csv(PEOPLE_COLUMNS, rows)))

@@ -18,7 +18,7 @@ from .markdown import cut
 from .models import Entry, News, Page, Person, Report, Session, Site, Suggestion, Topic, Voice
 from .routes import Route
 from .search import SearchField, search_meta
-from .urls import SEARCH_URL, absolute, feed_url, list_url, people_data_url, voices_data_url
+from .urls import SEARCH_URL, absolute, feed_url, list_url, people_data_url, suggestions_data_url, voices_data_url
 
 SCHEMA = "https://schema.org"
 
@@ -97,8 +97,10 @@ def _downloads(route: Route) -> tuple[tuple[str, str, str], ...]:
     """Open-data files a page offers: a session's voices, the list of people (opendata.py)."""
     e = route.entry
     if isinstance(e, Session) and e.published:
-        return (("CSV", voices_data_url(e.url, "csv"), "text/csv"),
-                ("JSON", voices_data_url(e.url, "json"), "application/json"))
+        return (("心声 CSV", voices_data_url(e.url, "csv"), "text/csv"),
+                ("心声 JSON", voices_data_url(e.url, "json"), "application/json"),
+                ("代表建议 CSV", suggestions_data_url(e.url, "csv"), "text/csv"),
+                ("代表建议 JSON", suggestions_data_url(e.url, "json"), "application/json"))
     if e is None and route.section == "deputies" and route.url.startswith(list_url("deputies")):
         return (("CSV", people_data_url("csv"), "text/csv"), ("JSON", people_data_url("json"), "application/json"))
     return ()

@@ -158,6 +158,11 @@ def voices_data_url(session_url: str, ext: str) -> str:
     return f"{session_url}voices.{ext}"
 
 
+def suggestions_data_url(session_url: str, ext: str) -> str:
+    """Open data: a session's suggestions as csv or json, beside the session's page."""
+    return f"{session_url}suggestions.{ext}"
+
+
 def people_data_url(ext: str) -> str:
     """Open data: the list of people as csv or json, beside the people list."""
     return f"{list_url('deputies')}people.{ext}"

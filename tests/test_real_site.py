@@ -7,6 +7,9 @@ Uses the session fixture `real_site` (tests/conftest.py), built once for the who
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import re
 import shutil
@@ -247,3 +250,22 @@ def test_a_rebuild_after_a_touch_compares_bytes_and_writes_nothing(twice):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("写入 0 页"), result.stdout
     assert stats(out) == st
+
+
+def test_session_suggestions_open_data_matches_the_content(real_site):
+    """sessions/1-1/suggestions.csv (UTF-8 with BOM) and .json list every suggestion of the content."""
+    titles = set()
+    for path in (PROJECT / "content" / "suggestions").rglob("*.md"):
+        head = path.read_text(encoding="utf-8").split("---")[1]
+        titles.add(next(line.split(":", 1)[1].strip().strip('"') for line in head.splitlines()
+                        if line.startswith("title:")))
+    raw = (real_site / "sessions" / "1-1" / "suggestions.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode("utf-8"))
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert {r["标题"] for r in rows} == titles
+    qige = next(r for r in rows if "七格公园" in r["标题"])
+    assert qige["提出人"] == "王爽" and qige["办理状态"] == "已提交"
+    data = json.loads((real_site / "sessions" / "1-1" / "suggestions.json").read_text(encoding="utf-8"))
+    assert data["count"] == len(rows) == len(titles)
+    assert {s["title"] for s in data["suggestions"]} == titles
+    assert all(s["url"].startswith("https://www.example.gov.cn/renda/suggestions/") for s in data["suggestions"])
