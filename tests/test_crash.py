@@ -98,7 +98,7 @@ PAGEFIND_STUB = textwrap.dedent('''\
         parent = os.getppid()
         while not os.path.exists(os.environ["RELEASE"]):
             if os.getppid() != parent:  # the build was killed: go on a while, as the real one would
-                time.sleep(3)
+                time.sleep(10)
                 break
             time.sleep(0.01)
     (out / "fragment").mkdir(parents=True, exist_ok=True)
@@ -221,12 +221,16 @@ class Run:
                 self._seen.wait(0.05)
         return True
 
-    def kill(self) -> None:
-        """SIGKILL, by this build's own process id; its workers (Markdown, pages) must then end too."""
-        if self.proc.poll() is None:
+    def kill(self) -> bool:
+        """SIGKILL, by this build's own process id; its workers (Markdown, pages) must then end too.
+
+        True if the build was still running (a real kill), False if it had already ended.
+        """
+        alive = self.proc.poll() is None
+        if alive:
             os.kill(self.proc.pid, signal.SIGKILL)
         self.wait()
-        deadline = time.monotonic() + 2
+        deadline = time.monotonic() + 5
         while _group_alive(self.proc.pid):  # the build's forked workers, orphaned by the kill
             if time.monotonic() > deadline:
                 left = subprocess.run(["ps", "-o", "pid,args", "-g", str(self.proc.pid)], capture_output=True,
@@ -234,6 +238,7 @@ class Run:
                 os.killpg(self.proc.pid, signal.SIGKILL)  # the group this test started
                 raise AssertionError(f"processes outlived their killed build (after {self.steps[-1:]}):\n{left}")
             time.sleep(0.05)
+        return alive
 
     def wait(self) -> None:
         self.code = self.proc.wait(timeout=BUILD_TIMEOUT)
@@ -292,7 +297,7 @@ def test_a_killed_first_build_publishes_nothing(bench: Bench):
     rng = random.Random(SEED)
     run = bench.start()
     time.sleep(rng.uniform(0.5, 4.0))
-    run.kill()
+    assert run.kill()
     bench.kills += 1
     assert not run.swapped
     assert not bench.out.exists()
@@ -305,9 +310,9 @@ def test_a_killed_first_build_publishes_nothing(bench: Bench):
 # later). "place-1": the first file into the working folder; "pagefind": the search index being
 # made in it; "state-before": the manifest marking the working folder untrusted, before anything
 # is written there; "cache-write": the Builder's cache being written, after publishing.
-TARGETS = [("random", "one"), ("place-1", "add"), ("pagefind", "one"), ("swap-before", "remove"),
-           ("swap-after", "one"), ("state-before", "add"), ("random", "remove"), ("state-after", "one"),
-           ("cache-write", "add"), ("random", "remove"), ("place-1000", "all"), ("random", "one")]
+TARGETS = [("place-1", "add"), ("random", "one"), ("pagefind", "one"), ("swap-before", "remove"),
+           ("swap-after", "one"), ("random", "add"), ("state-before", "one"), ("state-after", "remove"),
+           ("cache-write", "add"), ("random", "one")]
 
 
 def test_kills_at_random_moments_never_damage_the_published_site(bench: Bench):
@@ -315,38 +320,42 @@ def test_kills_at_random_moments_never_damage_the_published_site(bench: Bench):
     if not bench.out.exists():
         bench.build()
     rng = random.Random(SEED)
-    change(bench.site, rng, "one")  # how long a usual build (one page changed) takes here
-    started = time.monotonic()
-    bench.build()
-    duration = max(time.monotonic() - started, 1.0)
+    duration = 0.0  # how long the last recovery build took: random kills fall within such a build
     survived = []
+    kills = 0
     for n, (target, kind) in enumerate(TARGETS):
+        trial_started = time.monotonic()
         before = digests(bench.out)
         change(bench.site, rng, kind, n)
         (bench.root / "pagefind-running").unlink(missing_ok=True)
         run = bench.start(hold="" if target == "random" else target)
         if target == "random":
-            time.sleep(rng.uniform(0.1, duration))
+            time.sleep(rng.uniform(0.1, 0.8 * duration))
         elif target == "pagefind":
             wait_for_file(bench.root / "pagefind-running", run)
         else:
             assert run.wait_for(target), f"{target}: {run.steps} {run.stderr}"
         time.sleep(rng.uniform(0, 0.02))
-        run.kill()
-        bench.kills += 1
+        if run.kill():
+            kills += 1
+            bench.kills += 1
         after = digests(bench.out)
         if run.swapped:  # killed past the swap: the new site, complete (checked below against a rebuild)
             assert after != before
         else:
             assert after == before, f"trial {n} ({target}, {kind}): the published site changed: {run.steps}"
+        started = time.monotonic()
         bench.build()
+        duration = time.monotonic() - started
         assert bench.leftovers() == [], f"trial {n} ({target}): left behind {bench.leftovers()}"
         if run.swapped:
             assert digests(bench.out) == after, f"trial {n}: what the killed build published is not what it meant to"
-        survived.append(f"{target}/{kind}: {run.steps[-1] if run.steps else 'start'}")
-    assert bench.kills >= 10
-    print(f"\nkills survived: {bench.kills}; trials: {'; '.join(survived)}")
+        survived.append(f"{target}/{kind}: {run.steps[-1] if run.steps else 'start'} "
+                        f"({time.monotonic() - trial_started:.1f} s)")
+    assert kills >= len(TARGETS) - 1, survived  # a random moment may fall after the build ended
+    print(f"\nkills survived: {bench.kills} (this test {kills}); trials: {'; '.join(survived)}")
 
+    clean_started = time.monotonic()
     # the end state is exactly what a clean build of the same content makes, cache and all aside
     clean_site = bench.root / "clean-site"
     shutil.copytree(bench.site, clean_site, ignore=shutil.ignore_patterns(".cache"))
@@ -355,6 +364,7 @@ def test_kills_at_random_moments_never_damage_the_published_site(bench: Bench):
     made = subprocess.run(cmd, capture_output=True, text=True, env=bench.env, timeout=BUILD_TIMEOUT)
     assert made.returncode == 0, made.stderr
     assert digests(clean_out) == digests(bench.out)
+    print(f"clean build and comparison: {time.monotonic() - clean_started:.1f} s")
     shutil.rmtree(clean_site)
     shutil.rmtree(clean_out.parent)
 

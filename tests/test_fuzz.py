@@ -20,7 +20,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -51,6 +50,7 @@ TODAY = dt.date(2026, 11, 27)
 SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
 EXAMPLE_SECONDS = float(os.environ.get("FUZZ_EXAMPLE_SECONDS", "20"))  # one example longer than this: a hang
 TRIED: dict[str, int] = {}  # property -> examples run (reported in test-artifacts/fuzz-report.json)
+OUTCOMES: dict[str, int] = {"built": 0, "refused": 0}  # in-process builds that published / stopped with errors
 
 SITE_YAML = """\
 title: 测试区人民代表大会常务委员会
@@ -365,8 +365,10 @@ class Workbench:
         assert self.outside() == before, "a file was written outside --out"
         if outcome == "ok":
             self.ok += 1
+            OUTCOMES["built"] += 1
         else:
             self.failed += 1
+            OUTCOMES["refused"] += 1
         return outcome
 
     def _build(self, files: dict[str, bytes]) -> str:
@@ -436,13 +438,14 @@ def _report() -> None:
     folder = PROJECT / "test-artifacts"
     folder.mkdir(exist_ok=True)
     (folder / "fuzz-report.json").write_text(json.dumps(TRIED, indent=1, sort_keys=True), encoding="utf-8")
+    (folder / "fuzz-outcomes.json").write_text(json.dumps(OUTCOMES, indent=1), encoding="utf-8")
 
 
 @pytest.fixture(scope="module", autouse=True)
 def report() -> Iterator[None]:
     yield
     _report()
-    print(f"\nfuzzed examples: {sum(TRIED.values())} {TRIED}")
+    print(f"\nfuzzed examples: {sum(TRIED.values())} {TRIED}; in-process builds {OUTCOMES}")
 
 
 # -- the properties -----------------------------------------------------------------------------
@@ -480,8 +483,9 @@ def test_bytes_and_encodings(bench: Workbench, data: st.DataObject) -> None:
     if data.draw(st.booleans()):
         text_ = f"---\ntitle: 心声\nsession: 1-1\nkind: 代表\nspeaker: 周道杨\n---\n{data.draw(bodies)}\n"
         rel = "content/voices/fuzz.md"
+    raw = mangle(data.draw, text_)
     _count("bytes_and_encodings")
-    bench.run({rel: mangle(data.draw, text_)})
+    bench.run({rel: raw})
 
 
 NAME_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00")
@@ -579,6 +583,7 @@ def test_command_line(tmp_path_factory: pytest.TempPathFactory, data: st.DataObj
     assert result.returncode in (0, 1), stderr
     assert "Traceback" not in stderr, stderr
     assert tree(root, skip=lambda p: p == site or p.parent == out.parent) == before
+    assert {p.name for p in out.parent.iterdir()} <= {"public", ".public.lock", ".public.state", ".public.prev"}
     if result.returncode == 1:
         *problems, last = [line for line in stderr.splitlines() if line]
         assert last.endswith("网站没有发布；原来发布的网站保持不变。"), stderr

@@ -175,13 +175,14 @@ def hostile_files() -> dict[str, str]:
                                      f"deputies: [zhou]\nstatus: 已答复\nhandler: [{_q(PAYLOADS[2])}]\nanswered: 2021-03-01\n"
                                      f"result: A\nsatisfaction: 满意\n---\n{PAYLOADS[3]}\n\n## 答复\n\n{PAYLOADS[4]}\n",
     }
-    for n, payload in enumerate(FIELD_PAYLOADS):  # one voice per payload: in its title, speaker and body
+    for n in range(0, len(FIELD_PAYLOADS), 3):  # three payloads a voice: each in a title, a speaker, the body
+        a, b, c = (FIELD_PAYLOADS + FIELD_PAYLOADS)[n:n + 3]
         kind = ("代表", "市民")[n % 2]
-        speaker = "zhou" if kind == "代表" else _q(payload)
+        speaker = "zhou" if kind == "代表" else _q(b)
         files[f"content/voices/v{n:02d}.md"] = (
-            f"---\ntitle: {_q(f'心声{n}' + payload)}\nsession: 1-1\nkind: {kind}\nspeaker: {speaker}\n"
-            f"speaker_title: {_q(payload)}\nreporter: {_q(payload)}\nsummary: {_q(payload)}\n"
-            f"topics: [医疗卫生, {_q(SITE_TOPICS[n % len(SITE_TOPICS)])}]\n---\n{payload}\n\n正文。\n")
+            f"---\ntitle: {_q(f'心声{n}' + a)}\nsession: 1-1\nkind: {kind}\nspeaker: {speaker}\n"
+            f"speaker_title: {_q(c)}\nreporter: {_q(b)}\nsummary: {_q(c)}\n"
+            f"topics: [医疗卫生, {_q(SITE_TOPICS[n % len(SITE_TOPICS)])}]\n---\n{a}\n\n{b}\n\n{c}\n\n正文。\n")
     # payloads as file names: the id appears in data and messages, the URL is made from it
     for n, name in enumerate(['<img src=/media/x.png onerror=alert("file")>', '"><svg onload=alert("file2")>',
                               "javascript:alert('file3')", "..%2f..%2fetc%2fpasswd", "%3Cscript%3E"]):
