@@ -368,8 +368,8 @@ class Builder:
             raise BuildFailed(problems)
         for number, data, found in self._render(env, routes, base, todo, reused):
             problems.items.extend(found)
-            if isinstance(data, Path):
-                slots[number] = OutputFile(routes[number].path, source=data, digest=self.stage.digest(data))  # type: ignore[union-attr]
+            if isinstance(data, tuple):
+                slots[number] = OutputFile(routes[number].path, source=data[0], digest=data[1])
             elif data is not None:
                 slots[number] = OutputFile(routes[number].path, data, digest=file_digest(data))
         if problems:
@@ -445,19 +445,19 @@ class Builder:
         return output
 
     def _render(self, env: jinja2.Environment, routes: list[Route], base: dict[str, Any],
-                todo: list[int], done: int) -> Iterable[tuple[int, bytes | Path | None, list]]:
+                todo: list[int], done: int) -> Iterable[tuple[int, bytes | tuple[Path, str] | None, list]]:
         """(route number, bytes or staged file, problems) for every route in `todo`: over the cores when many."""
         total = len(routes)
 
         stage = self.stage
 
-        def chunk(numbers: list[int]) -> list[tuple[int, bytes | Path | None, list]]:
-            out: list[tuple[int, bytes | Path | None, list]] = []
+        def chunk(numbers: list[int]) -> list[tuple[int, bytes | tuple[Path, str] | None, list]]:
+            out: list[tuple[int, bytes | tuple[Path, str] | None, list]] = []
             for number in numbers:
                 local = Problems()
                 data = render_route(env, routes[number], base, local)
                 if data is not None and stage is not None:  # to a file at once: no page kept in memory
-                    out.append((number, stage.put(f"{number}.html", data), local.items))
+                    out.append((number, stage.put(routes[number].path, data), local.items))
                 else:
                     out.append((number, data, local.items))
             return out

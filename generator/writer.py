@@ -102,34 +102,32 @@ def output_lock(out: Path) -> Iterator[None]:
 
 def _leftovers(out: Path) -> list[Path]:
     prefix = f".{out.name}.tmp-"
-    mine = f".{out.name}.tmp-stage-{os.getpid()}"  # this build's own stage (Stage below)
+    mine = _stage_path(out).name  # this build's own stage (Stage below)
     return [p for p in out.parent.iterdir() if p.name.startswith(prefix) and p.name != mine]
 
 
 class Stage:
     """Where a build's processes put pages the moment they are rendered: no page is held in memory.
 
-    A folder beside the output (same file system), so that publishing a staged page is a
-    rename. Only pages go here, named by route number and digest; write_site moves them
-    into place, and the pipeline removes the folder when the build ends, good or bad.
+    A folder beside the output (same file system), laid out as the output will be, so that
+    publishing a staged page is a rename, and a build with no usable previous generation
+    (a cold one) takes the whole stage as its working folder in one rename: the folders
+    and files were made by the rendering processes, in parallel. write_site does either;
+    the pipeline removes what is left when the build ends, good or bad.
     """
 
     def __init__(self, out: Path):
-        self.folder = out.parent / f".{out.name}.tmp-stage-{os.getpid()}"
+        self.folder = _stage_path(out)
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
 
-    def put(self, name: str, data: bytes) -> Path:
-        """Write one page (from any of the build's processes); its digest is in the file name."""
-        stem, dot, ext = name.rpartition(".")
-        path = self.folder / f"{stem}-{file_digest(data)}{dot}{ext}"
+    def put(self, rel: str, data: bytes) -> tuple[Path, str]:
+        """Write one page at its output path (from any of the build's processes): (file, digest)."""
+        path = self.folder / safe_relpath(rel)
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as handle:
             handle.write(data)
-        return path
-
-    @staticmethod
-    def digest(path: Path) -> str:
-        return path.name.rpartition(".")[0].rpartition("-")[2]
+        return path, file_digest(data)
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -146,6 +144,10 @@ def _state_path(out: Path) -> Path:
 
 def _spare_path(out: Path) -> Path:
     return out.parent / f".{out.name}.prev"
+
+
+def _stage_path(out: Path) -> Path:
+    return out.parent / f".{out.name}.tmp-stage-{os.getpid()}"
 
 
 def _load_state(out: Path) -> dict | None:
@@ -264,7 +266,7 @@ def _inside(path: Path, folders: tuple[Path, ...]) -> bool:
 
 def _place(f: OutputFile, target: Path, linkable: tuple[Path, ...], stage: Path | None = None) -> None:
     """Put one file at `target` by write-then-rename: never into an existing inode."""
-    if f.data is None and stage is not None and Path(f.source).parent == stage:  # type: ignore[arg-type]
+    if f.data is None and stage is not None and stage in Path(f.source).parents:  # type: ignore[arg-type]
         try:
             os.replace(f.source, target)  # type: ignore[arg-type]  # a staged page: moved, not copied
             return
@@ -343,6 +345,9 @@ def write_site(out: Path, files: list[OutputFile],
         return False  # the output is already exactly this: no write, no swap, no hook
 
     spare = _spare_path(out)
+    stage = _stage_path(out)
+    staged = {rel: digests[rel] for rel, f in want.items()
+              if f.data is None and f.source is not None and stage in Path(f.source).parents}
     spare_manifest: Manifest | None = state.get("spare") if state else None
     if state is not None and spare_manifest is not None:
         _save_state(out, {**state, "spare": None})  # the spare is about to change: not trusted until done
@@ -360,11 +365,16 @@ def write_site(out: Path, files: list[OutputFile],
                 (spare / rel).unlink()
                 have.pop(rel, None)
             _prune_dirs(spare, gone)
+    adopted: list[str] = []
+    if not have and staged and stage.is_dir():  # nothing worth keeping: the stage becomes the working folder
+        if spare.is_dir():
+            shutil.rmtree(spare)
+        os.rename(stage, spare)
+        have, adopted = dict(staged), list(staged)
     try:
         spare.mkdir(exist_ok=True)
         made: set[str] = set()
         linkable = (out.resolve(), spare.resolve())
-        stage = out.parent / f".{out.name}.tmp-stage-{os.getpid()}"
         placed: list[str] = []
         for rel, f in want.items():
             digest = digests[rel]
@@ -385,7 +395,7 @@ def write_site(out: Path, files: list[OutputFile],
             before_swap(spare)
             stats = _walk(spare)
         else:  # only what was placed needs a look: the rest is as the spare's manifest says
-            stats = {rel: os.lstat(spare / rel) for rel in placed}
+            stats = {rel: os.lstat(spare / rel) for rel in placed + adopted}
         for rel in want:
             st = stats.get(rel)
             if st is None:
