@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator import cli, search  # noqa: E402
 
-search.index_site = lambda site: None
+search.index_site = lambda site, *_, **__: None
 
 if __name__ == "__main__":
     sys.exit(cli.main(sys.argv[1:]))

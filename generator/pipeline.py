@@ -77,7 +77,7 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
                                unchanged=sum(last["counts"].values()))
         from .builder import Builder
         from .discovery import discovery_files
-        from .search import index_site
+        from .search import IndexMemory, index_site
 
         stage = Stage(out)  # rendered pages go to files beside the output at once, not into memory
         try:
@@ -87,7 +87,8 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
             files = result.files + discovery_files(result.site, result.routes)  # feeds, sitemap, robots.txt, open data
             same = unchanged_pages(out, result.kinds, result.files)  # for the summary line
             try:
-                changed = write_site(out, files, before_swap=index_site(result.site))  # Pagefind, on the temp folder
+                memory = IndexMemory(store, "search-" + fingerprint(str(out.resolve()))[:16], out)
+                changed = write_site(out, files, before_swap=index_site(result.site, memory))  # Pagefind, on the temp folder
             finally:
                 builder.save()  # the work stays good for the next run even if publishing failed
         finally:

@@ -16,10 +16,17 @@ topics and the opening of its body one character per word, and a `people` field 
 then runs the reader's query both as Pagefind segments it and as an exact
 phrase (of single characters where the browser leaves some), and lists the
 pages holding the literal text first.
+
+Pagefind reads a copy of each indexed page cut to its head and <main> (search_page):
+the same index, fewer bytes to parse. When that copy of every page is what it was
+for the index the output already publishes (a template changed outside <main>,
+feeds or lists changed), the published index is linked into the new output and
+Pagefind does not run (IndexMemory); the writer's manifest vouches for its files.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -32,13 +39,14 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterator
 
 from .errors import BuildFailed, Problems
 from .markdown import plain_text
 from .models import Entry, News, Person, Report, Session, Site, Suggestion, Voice
 from .pagefind_order import stabilise_or_fail
 from .urls import PAGEFIND_DIR, output_path
+from .writer import file_digest, published_hook_files
 
 PAGEFIND_VERSION = "1.5.2"  # the version whose Chinese segmentation passed tests/browser/test_search.py
 BINARY_ENV = "PAGEFIND_BINARY_PATH"  # Pagefind's own override, honoured here too (and used by tests)
@@ -104,8 +112,9 @@ def search_meta(entry: Entry | None) -> list[SearchField]:
     return fields
 
 
-CJK = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
-NOT_WORD = re.compile(r"[^\w\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A word of the `chars` field: one Chinese character, or a run of other letters, digits and _.
+CHARS_WORD = re.compile(f"[{CJK_RANGES}]|[^\\W{CJK_RANGES}]+")
 
 
 def spaced(text: str) -> str:
@@ -113,7 +122,7 @@ def spaced(text: str) -> str:
 
     王大祝 -> "王 大 祝"; letters and digits stay whole words; punctuation goes.
     """
-    return " ".join(CJK.sub(r" \1 ", NOT_WORD.sub(" ", text)).split())
+    return " ".join(CHARS_WORD.findall(text))
 
 
 def index_text(entry: Entry) -> str:
@@ -198,20 +207,99 @@ def _die_with_build() -> Callable[[], None] | None:
     return arm
 
 
-def index_copy(folder: Path, scratch: Path, pages: dict[str, str]) -> None:
-    """Copy the pages to index into `scratch`, each with its `chars` field added to its head."""
+def search_page(page: str, chars: str) -> str:
+    """What Pagefind reads of one page: its head with the `chars` field added, and its <main>.
+
+    The header, navigation and footer are left out (Pagefind would parse them only to skip
+    them), unless a site's own templates put Pagefind attributes there: then the whole page.
+    """
+    field = f'<meta data-pagefind-meta="chars[content]" content="{html.escape(chars)}">\n'
+    head, sep, body = page.partition("</head>")
+    if not sep:
+        return field + page
+    start, end = body.find("<main"), body.rfind("</main>")
+    if start < 0 or end < start or "data-pagefind" in body[:start] or "data-pagefind" in body[end:]:
+        return head + field + sep + body
+    return f"{head}{field}</head>\n<body>\n{body[start:end]}</main>\n</body>\n</html>\n"
+
+
+def _search_pages(folder: Path, pages: dict[str, str]) -> Iterator[tuple[str, bytes]]:
     for rel, chars in sorted(pages.items()):
-        source = folder / rel
-        page = source.read_text(encoding="utf-8")
-        field = f'<meta data-pagefind-meta="chars[content]" content="{html.escape(chars)}">\n'
-        head, sep, rest = page.partition("</head>")
+        yield rel, search_page((folder / rel).read_text(encoding="utf-8"), chars).encode("utf-8")
+
+
+def index_key(folder: Path, pages: dict[str, str], language: str) -> str:
+    """The digest of everything Pagefind reads (and of its version and settings).
+
+    Pagefind's output is a function of it: the same key, the same index (IndexMemory).
+    """
+    digest = hashlib.blake2b(repr((PAGEFIND_VERSION, CHUNK_SIZE, EXCLUDE, language)).encode(), digest_size=20)
+    for rel, data in _search_pages(folder, pages):
+        digest.update(b"%d:%s\0%d:" % (len(rel.encode()), rel.encode(), len(data)))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def index_copy(folder: Path, scratch: Path, pages: dict[str, str]) -> None:
+    """Write what Pagefind reads of each page into `scratch` (search_page)."""
+    for rel, data in _search_pages(folder, pages):
         target = scratch / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(head + field + sep + rest if sep else field + page, encoding="utf-8")
+        target.write_bytes(data)
 
 
-def run_pagefind(folder: Path, *, pages: dict[str, str], language: str) -> dict:
-    """Index `pages` (output path -> `chars` text) of `folder` into folder/pagefind/; raise BuildFailed on any doubt."""
+@dataclass(frozen=True)
+class IndexMemory:
+    """The index the published output holds, and the digest of what Pagefind read to make it.
+
+    When a build's pages give Pagefind the same input (a template changed outside <main>,
+    a draft edited, the feeds changed), the published index files are linked into the new
+    output instead of indexing again. Trusted only while the writer's manifest says the
+    published files are exactly as written; anything else and Pagefind runs.
+    """
+
+    store: Any  # cache.Store
+    name: str
+    out: Path
+
+    def recall(self, key: str) -> dict[str, Path] | None:
+        """The published index files (output path -> file) if they were made from `key`."""
+        last = self.store.load(self.name)
+        if not isinstance(last, dict) or last.get("key") != key or not last.get("files"):
+            return None
+        there = published_hook_files(self.out)
+        if set(there) != set(last["files"]) or any(there[rel][0] != d for rel, d in last["files"].items()):
+            return None
+        return {rel: path for rel, (_, path) in there.items()}
+
+    def remember(self, key: str, folder: Path) -> None:
+        bundle = folder / PAGEFIND_DIR
+        files = {f"{PAGEFIND_DIR}/{p.relative_to(bundle).as_posix()}": file_digest(p.read_bytes())
+                 for p in sorted(bundle.rglob("*")) if p.is_file()}
+        self.store.save(self.name, {"key": key, "files": files})
+
+
+def _link_index(files: dict[str, Path], folder: Path) -> None:
+    for rel, source in sorted(files.items()):
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+
+def run_pagefind(folder: Path, *, pages: dict[str, str], language: str,
+                 memory: IndexMemory | None = None) -> dict | None:
+    """Index `pages` (output path -> `chars` text) of `folder` into folder/pagefind/; raise BuildFailed on any doubt.
+
+    None when `memory` had the same index published and it was linked in instead.
+    """
+    key = index_key(folder, pages, language) if memory is not None else ""
+    same = memory.recall(key) if memory is not None else None
+    if same is not None:
+        _link_index(same, folder)
+        return None
     binary = find_pagefind()
     # The copy Pagefind reads goes inside the working folder, not /tmp: if the build is killed,
     # it goes with that folder, which the next build clears (writer.write_site), never left behind.
@@ -259,17 +347,19 @@ def run_pagefind(folder: Path, *, pages: dict[str, str], language: str) -> dict:
     playground = bundle / "playground"
     if playground.is_dir():
         shutil.rmtree(playground)
+    if memory is not None:
+        memory.remember(key, folder)
     return entry
 
 
-def index_site(site: Site) -> Callable[[Path], None]:
+def index_site(site: Site, memory: IndexMemory | None = None) -> Callable[[Path], None]:
     """The writer's `before_swap` step: index the finished temporary folder with Pagefind."""
     pages = {output_path(e.url): index_text(e) for e in indexed_entries(site)}
     language = site.config.language
 
     def before_swap(folder: Path) -> None:
         if pages:  # Pagefind refuses an empty site; search.js then says there is nothing yet
-            run_pagefind(folder, pages=pages, language=language)
+            run_pagefind(folder, pages=pages, language=language, memory=memory)
 
     return before_swap
 

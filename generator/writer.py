@@ -230,6 +230,26 @@ def published_files(out: Path) -> dict[str, tuple[str, Path]]:
     return found
 
 
+def published_hook_files(out: Path) -> dict[str, tuple[str, Path]]:
+    """What the last `before_swap` hook added to the published folder (the search index), for
+    the files still exactly as written: path -> (digest, file). Empty when any doubt."""
+    state = _load_state(out)
+    if state is None or not state.get("hook"):
+        return {}
+    found: dict[str, tuple[str, Path]] = {}
+    for rel in state["hook"]:
+        digest, size, mtime, ino = state["out"][rel]
+        path = out / rel
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return {}
+        if st.st_size != size or st.st_mtime_ns != mtime or st.st_ino != ino:
+            return {}
+        found[rel] = (digest, path)
+    return found
+
+
 def output_token(out: Path) -> str | None:
     """The token of the last write if the published folder is exactly as written then, else None.
 

@@ -107,7 +107,7 @@ OTHER_VOICE = "voices/wang-ting-che/index.html"
 @pytest.fixture(autouse=True)
 def no_search_index(monkeypatch):
     """Pagefind is tested in test_discovery.py; here it would only add seconds."""
-    monkeypatch.setattr(search, "index_site", lambda site: None)
+    monkeypatch.setattr(search, "index_site", lambda site, *_, **__: None)
 
 
 def _forget_memos() -> None:
