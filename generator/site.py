@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from . import fields as schema
 from .config import SiteConfig
@@ -325,7 +326,7 @@ class _Builder:
         rendered = (self.data.markdown or renderer.convert)(text)
         self._not_converted(doc, rendered)
         entry.html = self._finalize(doc, entry, rendered.html, "body")
-        entry.toc = rendered.toc
+        entry.toc = _toc_as_published(rendered.toc, entry.html)
         self._check_alt(doc, rendered.html)
         if not entry.summary:
             entry.summary = summary_text(entry.html)
@@ -415,7 +416,26 @@ class _Builder:
                                 fix="链接别的页面写它的 .md 文件，如 ../reports/work-report-2021.md；图片和附件放进网站文件夹"
                                     "顶层的 media/，从本文件所在的文件夹算起，如 ../../media/photo.jpg。")
             return None
+        if url.startswith("/"):  # the site's root, wherever it is published (a sub-path of base_url)
+            parts = urlsplit(url)
+            site_path = "" if path in (".", "") else path + ("/" if parts.path.endswith("/") else "")
+            return relative(site_path, entry.url) + (f"?{parts.query}" if parts.query else "") + suffix
         return url
+
+
+HEADING_ID = re.compile(r'<h([1-6])\b[^>]*\bid="([^"]*)"')
+
+
+def _toc_as_published(toc: tuple[tuple[int, str, str], ...], clean: str) -> tuple[tuple[int, str, str], ...]:
+    """The table of contents with each heading's level as the page shows it.
+
+    A body with its own `# 一级标题` has every heading pushed down a level (the page's
+    title is its one <h1>); the contents must say h2 where the page says h2.
+    """
+    if not toc:
+        return toc
+    shown = {ident: int(level) for level, ident in HEADING_ID.findall(clean)}
+    return tuple((shown.get(ident, level), ident, text) for level, ident, text in toc)
 
 
 def build_site(data: BuildInput, problems: Problems, renderer: MarkdownRenderer | None = None) -> Site:

@@ -312,6 +312,7 @@ FILES = {
         ## 依法有效监督
 
         详见[会议新闻的第二部分](../news/2021/guan-cha.md#di-er-bu-fen)和[关于本站](../pages/about.md)。
+        另见[全部心声](/voices/)和[网站首页](/)。
 
         ## 前期工作回顾
 
@@ -712,9 +713,13 @@ def test_speakers_link_to_their_page(built, voice, speaker, linked):
 def test_markdown_links_between_content_files_become_relative_page_urls(built):
     report = built.doc("reports/work-report-2021/")
     hrefs = dict(links(report, "reports/work-report-2021/", main(report).xpath('.//div[contains(@class,"prose")]')[0]))
-    assert hrefs == {"会议新闻的第二部分": "news/guan-cha/#di-er-bu-fen", "关于本站": "about/"}
+    assert hrefs == {"会议新闻的第二部分": "news/guan-cha/#di-er-bu-fen", "关于本站": "about/",
+                     "全部心声": "voices/", "网站首页": ""}
     raw = main(report).xpath('.//a[text()="会议新闻的第二部分"]/@href')[0]
     assert raw == "../../news/guan-cha/#di-er-bu-fen"  # relative: works under any sub-path
+    # A link from the site's root (/voices/) is made relative too: the site may live under a sub-path.
+    assert main(report).xpath('.//a[text()="全部心声"]/@href') == ["../../voices/"]
+    assert main(report).xpath('.//a[text()="网站首页"]/@href') == ["../../"]
     news = built.doc("news/guan-cha/")
     assert link_to(news, "news/guan-cha/", "reports/work-report-2021/") == ["工作报告"]
     voice = built.doc("voices/links-to-unpublished/")
@@ -943,3 +948,15 @@ def test_the_crawler_finds_broken_links_and_non_ascii_urls(tmp_path):
     assert not any(p.endswith("home") or "#t " in p or "/qu/renda/a/ " in p for p in problems)
     assert len(problems) == 5
     assert non_ascii_urls(tmp_path) == ["a/index.html: <a> ../%E4%B8%AD/"]
+
+
+def test_the_table_of_contents_gives_headings_the_level_the_page_shows(built):
+    """A body with its own `# 一级标题` is pushed down a level; its contents list follows."""
+    report = built.doc("reports/work-report-2021/")
+    prose = main(report).xpath('.//div[contains(@class,"prose")]')[0]
+    shown = {h.get("id"): h.tag for h in prose.iter("h1", "h2", "h3", "h4", "h5", "h6") if h.get("id")}
+    toc = [(li.get("class"), li.xpath("./a/@href")[0].lstrip("#")) for li in main(report).xpath('.//nav[@class="toc"]//li')]
+    assert len(toc) >= 3
+    assert [cls for cls, _ in toc] == [f"toc-{shown[ident][1]}" for _, ident in toc]
+    assert toc[0][0] == "toc-2" and shown[toc[0][1]] == "h2"  # the body's own h1, as the page shows it
+    assert not report.xpath('//main//h1[position() > 1]') and len(report.xpath("//h1")) == 1
