@@ -43,6 +43,7 @@ from generator.fields import SCHEMA, fields_of  # noqa: E402
 from generator.markdown import MarkdownRenderer  # noqa: E402
 from generator.render import make_environment  # noqa: E402
 from generator.writer import output_lock, write_site  # noqa: E402
+from tests.conftest import SITE_YAML  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")  # big examples' reprs
 
@@ -52,17 +53,6 @@ EXAMPLE_SECONDS = float(os.environ.get("FUZZ_EXAMPLE_SECONDS", "20"))  # one exa
 TRIED: dict[str, int] = {}  # property -> examples run (reported in test-artifacts/fuzz-report.json)
 OUTCOMES: dict[str, int] = {"built": 0, "refused": 0}  # in-process builds that published / stopped with errors
 
-SITE_YAML = """\
-title: 测试区人民代表大会常务委员会
-base_url: https://example.gov.cn/renda/
-language: zh-CN
-topics: [医疗卫生, 交通出行, 教育]
-footer:
-  sponsor: 测试区人大常委会办公室
-  icp: 浙ICP备00000000号
-  site_code: "0000000000"
-  police: 浙公网安备 33000000000000号
-"""
 # A small valid site the fuzzed file joins: everything a reference can name exists.
 BASE_FILES = {
     "content/sessions/1-1.md": "---\ntitle: 第一届人民代表大会第一次会议\nstart: 2021-01-05\nend: 2021-01-08\n---\n会议正文。\n",

@@ -22,19 +22,8 @@ from generator import builder as builder_module
 from generator import cache, parallel, pipeline, search, writer
 from generator.builder import Builder
 from generator.urls import PINYIN_MEMO
-from tests.conftest import PROJECT, TODAY, snapshot, write_site
+from tests.conftest import PROJECT, SITE_YAML, TODAY, snapshot, write_site
 
-SITE_YAML = """\
-title: 测试区人民代表大会常务委员会
-base_url: https://example.gov.cn/renda/
-language: zh-CN
-topics: [医疗卫生, 交通出行, 教育]
-footer:
-  sponsor: 测试区人大常委会办公室
-  icp: 浙ICP备00000000号
-  site_code: "0000000000"
-  police: 浙公网安备 33000000000000号
-"""
 FILES = {
     "content/sessions/1-1.md": """\
         ---

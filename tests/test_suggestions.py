@@ -23,6 +23,7 @@ from generator.charts import AXIS, INK, STYLES, Bar, Group, bar_chart
 from generator.config import ResultClass
 from generator.models import Suggestion, Topic
 from generator.suggestions import percent, suggestion_rates, topic_counts
+from tests.conftest import SITE_YAML as BASE_YAML
 from tests.conftest import parse, run_build, write_site
 
 ABC = (ResultClass("A", "已解决或采纳", True), ResultClass("B", "列入计划逐步解决"), ResultClass("C", "因条件限制留作参考"))
@@ -137,18 +138,7 @@ def test_chart_colours_stand_out_and_patterns_differ():
 # The main test site
 # ---------------------------------------------------------------------------------------------
 
-SITE_YAML = """\
-title: 测试区人民代表大会常务委员会
-base_url: https://example.gov.cn/renda/
-language: zh-CN
-paginate: 5
-topics: [医疗卫生, 交通出行, 教育]
-footer:
-  sponsor: 测试区人大常委会办公室
-  icp: 浙ICP备00000000号
-  site_code: "0000000000"
-  police: 浙公网安备 33000000000000号
-"""
+SITE_YAML = BASE_YAML.replace("language: zh-CN\n", "language: zh-CN\npaginate: 5\n")
 
 PEOPLE = {
     "content/deputies/zhang-ming-hua.md": "---\nname: 张明华\nrole: 人大代表\n---\n医生。\n",
