@@ -372,3 +372,18 @@ def test_an_output_folder_that_is_the_site_itself_is_a_usage_error(tmp_path):
         assert result.returncode == 2, result.stderr
         assert "用法错误" in result.stderr and "--out" in result.stderr and "Traceback" not in result.stderr
     assert snapshot(site) == before
+
+
+def test_output_piped_into_a_program_that_stops_reading_is_no_traceback(tmp_path):
+    """`python build.py build | head -0`: the site is built; the closed pipe is not a crash."""
+    read, write = os.pipe()
+    os.close(read)  # nobody will read the summary line
+    try:
+        proc = subprocess.run([sys.executable, str(PROJECT / "build.py"), "build", "--out", str(tmp_path / "public"),
+                               "--today", "2026-11-27"], stdout=write, stderr=subprocess.PIPE, text=True,
+                              cwd=PROJECT, timeout=300)
+    finally:
+        os.close(write)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 1
+    assert (tmp_path / "public" / "index.html").is_file()
