@@ -79,6 +79,11 @@ def check_output_dir(out: Path, site_dir: Path) -> None:
     out_r, site_r = out.resolve(), site_dir.resolve()
     if out_r == site_r or out_r in site_r.parents:
         raise OutputRefused(f"输出文件夹 {out} 包含网站文件夹本身，会被整个替换。请用 --out 指定一个单独的文件夹。")
+    for name in ("content", "media", "templates", "static", ".cache"):  # the editor's own files
+        folder = (site_r / name).resolve()
+        if out_r == folder or folder in out_r.parents:
+            raise OutputRefused(f"输出文件夹 {out} 在网站的 {name}/ 文件夹里，发布时会替换掉其中编辑写的文件。"
+                                f"请用 --out 指定 {name}/ 以外的文件夹，如 {site_dir / 'public'}。")
     for marker in ("site.yaml", ".git", "content"):
         if (out_r / marker).exists():
             raise OutputRefused(f"输出文件夹 {out} 中有 {marker}，看起来不是生成的网站，拒绝覆盖。请用 --out 指定一个单独的文件夹。")

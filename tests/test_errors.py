@@ -374,6 +374,19 @@ def test_an_output_folder_that_is_the_site_itself_is_a_usage_error(tmp_path):
     assert snapshot(site) == before
 
 
+@pytest.mark.parametrize("inside", ["content", "content/pages", "media", "templates", "static/css", ".cache"])
+def test_an_output_folder_inside_the_editors_folders_is_a_usage_error(tmp_path, inside):
+    """--out site/content/pages would replace the editor's pages with the built site."""
+    files = {**BASE, "media/photo.txt": "照片说明", "templates/page.html": "{% extends 'base.html' %}\n",
+             "static/css/x.css": "p{}\n", ".cache/keep.txt": "x"}
+    site = write_site(tmp_path / "site", files, SITE_YAML)
+    before = snapshot(site)
+    result = run_build(site, out=site / inside, today=TODAY)
+    assert result.returncode == 2, result.stderr
+    assert "用法错误" in result.stderr and "--out" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(site) == before
+
+
 def test_output_piped_into_a_program_that_stops_reading_is_no_traceback(tmp_path):
     """`python build.py build | head -0`: the site is built; the closed pipe is not a crash."""
     read, write = os.pipe()
