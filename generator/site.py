@@ -196,10 +196,9 @@ class _Builder:
         `voice` is False for a suggestion's deputies, whose fixes cannot mention a voice's kind.
         """
         by_id = self.people_by_id.get(who)
-        if by_id is not None:
-            candidates = [by_id]
-        else:
-            candidates = self.people_by_name.get(who, [])
+        # Both ways at once: an id that is also someone else's name (周道杨.md and another file
+        # with name: 周道杨) names two people, and the contract makes that an error, not a guess.
+        candidates = list({id(p): p for p in ([by_id] if by_id else []) + self.people_by_name.get(who, [])}.values())
         line = doc.line_of(field_name)
         matching = [p for p in candidates if role is None or p.role == role]
         if not matching:
@@ -219,6 +218,12 @@ class _Builder:
             return None
         if len(matching) > 1:
             ids = "、".join(p.id for p in matching)
+            if by_id in matching:  # the id itself is the shared name: no id tells them apart yet
+                self.problems.error(doc.path, f"“{who}”既是 {by_id.source} 的 id，又是另外 {len(matching) - 1} 位"
+                                    f"{role or ''}的姓名：{ids}。", line=line, field=field_name,
+                                    fix=f"把 {by_id.source} 改用拼音文件名（如 {slugify(who)}.md），"
+                                        f"再在这里写要指的那一位的 id（{ids} 之一，改名后用新 id）。")
+                return None
             self.problems.error(doc.path, f"有 {len(matching)} 位同名的{role or ''}“{who}”：{ids}。",
                                 line=line, field=field_name, fix=f"改写其中一位的 id（{ids} 之一）。")
             return None

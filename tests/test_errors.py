@@ -123,6 +123,10 @@ CASES: dict[str, Case] = {
     "ambiguous-name": Case({"content/deputies/li-ming-2.md": "---\nname: 李明\nrole: 人大代表\n---\n",
                             V: voice(speaker="李明")},
                            [(V, 5, "speaker", ("2 位同名", "李明", "li-ming", "li-ming-2"))]),
+    # 周道杨 is the id of 周道杨.md and also the name in zhou2.md: one value naming two people
+    "id-is-another-persons-name": Case({"content/deputies/zhou2.md": "---\nname: 周道杨\nrole: 人大代表\n---\n"},
+                                       [(V, 5, "speaker", ("既是", "周道杨.md", "周道杨、zhou2")),
+                                        (N, 5, "people", ("既是", "周道杨.md", "周道杨、zhou2"))]),
     "unknown-topic": Case({V: voice(topics="[医疗卫生, 体育]")},
                           [(V, 6, "topics", ("体育", "没有在 site.yaml 中声明", "医疗卫生、交通出行、教育"))]),
     "bad-date-format": Case({N: news(date="2021/7/19")}, [(N, 3, "date", ("2021/7/19", "YYYY-MM-DD"))]),
