@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from . import fields as schema
 from .config import SiteConfig
 from .content import Document
-from .errors import Problems
+from .errors import Problem, Problems
 from .markdown import MarkdownRenderer, Rendered, finalize, split_target, summary_text
 from .models import (ROLE_FOR_KIND, Entry, News, Page, Person, Report, Session, Site, Suggestion,
                      Topic, Voice)
@@ -470,6 +470,8 @@ def build_site(data: BuildInput, problems: Problems, renderer: MarkdownRenderer 
             del memo[key]
         memo[MODEL] = (b, renderer, before, found)
 
+    if not data.include_drafts:
+        _excuse_drafts(problems, {e.source for e in b.entries.values() if e.draft})
     shown = [e for e in b.entries.values() if b.visible(e)]
     site = Site(config=data.config, topics=list(b.topics.values()), drafts_shown=data.include_drafts)
     newest = lambda e: (-e.sort_date.toordinal(), e.title, e.id)  # noqa: E731
@@ -494,6 +496,21 @@ def build_site(data: BuildInput, problems: Problems, renderer: MarkdownRenderer 
         for topic in entry.topics:
             site.by_topic.setdefault(topic.name, []).append(entry)
     return site
+
+
+def _excuse_drafts(problems: Problems, drafts: set[str]) -> None:
+    """A draft's own errors do not stop the published build, which leaves it out anyway.
+
+    One editor's half-written draft (`python build.py new` makes one with empty required
+    fields) must not hold back everybody's publishing. Its problems stay visible as
+    warnings here, and as errors in the preview (`serve`, `--drafts`), which shows it.
+    """
+    if not drafts:
+        return
+    problems.items[:] = [
+        Problem(p.path, p.line, p.field, f"（草稿，不会发布）{p.message}", p.fix, warning=True)
+        if not p.warning and p.path in drafts else p
+        for p in problems.items]
 
 
 MODEL = ("model", "")  # memo key of the kept model: no document's path, never persisted
