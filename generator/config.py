@@ -21,6 +21,7 @@ CONFIG_FILE = "site.yaml"
 TOP_KEYS = ("title", "base_url", "language", "description", "topics", "footer",
             "paginate", "suggestion_results")
 FOOTER_KEYS = ("sponsor", "icp", "site_code", "police", "contact", "error_report")
+REQUIRED_FOOTER = (("sponsor", "主办单位"), ("icp", "ICP 备案号"), ("site_code", "网站标识码"), ("police", "公安备案号"))
 RESULT_KEYS = ("code", "label", "solved")
 
 DEFAULT_RESULTS = (
@@ -167,6 +168,13 @@ def parse_config(text: str) -> tuple[SiteConfig | None, Problems]:
                 problems.error(CONFIG_FILE, "footer.error_report 应是 http(s) 网址。",
                                line=lines.get(("footer", "error_report")), field="footer.error_report",
                                fix="填写“我为政府网站找错”平台给本站的完整链接。")
+
+    missing = [(key, label) for key, label in REQUIRED_FOOTER if not getattr(footer, key)]
+    if missing and (raw_footer is None or isinstance(raw_footer, dict)):
+        names = "、".join(f"{label}（{key}）" for key, label in missing)
+        problems.warn(CONFIG_FILE, f"页脚缺少 {names}：政府网站的每一页都应在页脚显示这些信息。",
+                      line=lines.get(("footer",)), field="footer",
+                      fix="在 site.yaml 的 footer 下补上，如 icp: 浙ICP备00000000号；还没有编号时先写占位并注明。")
 
     paginate = data.get("paginate", 20)
     if isinstance(paginate, bool) or not isinstance(paginate, int) or paginate < 1:

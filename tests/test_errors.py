@@ -404,3 +404,18 @@ def test_output_piped_into_a_program_that_stops_reading_is_no_traceback(tmp_path
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == 1
     assert (tmp_path / "public" / "index.html").is_file()
+
+
+def test_missing_footer_items_are_a_warning_naming_each(tmp_path):
+    """The contract's footer items (all but contact and error_report) belong on every page."""
+    site = write_site(tmp_path / "site", BASE, SITE_YAML)  # SITE_YAML gives sponsor and icp only
+    result = run_build(site, out=tmp_path / "public", today=TODAY)
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if "页脚缺少" in line]
+    assert len(warned) == 1 and warned[0].startswith("site.yaml:"), result.stderr
+    assert "网站标识码（site_code）" in warned[0] and "公安备案号（police）" in warned[0]
+    assert "icp" not in warned[0].split("改法")[0] and "sponsor" not in warned[0]
+    full = SITE_YAML + '  site_code: "0000000000"\n  police: 浙公网安备 33000000000000号\n'
+    (site / "site.yaml").write_text(full, encoding="utf-8")
+    result = run_build(site, out=tmp_path / "public", today=TODAY)
+    assert result.returncode == 0 and "页脚缺少" not in result.stderr, result.stderr
