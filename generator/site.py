@@ -202,8 +202,10 @@ class _Builder:
         line = doc.line_of(field_name)
         matching = [p for p in candidates if role is None or p.role == role]
         if not matching:
+            if candidates and not any(p.role for p in candidates):
+                return None  # their role is wrong in their own file: that error says it, once
             if candidates:
-                other = candidates[0]
+                other = next(p for p in candidates if p.role)
                 kind = "代表" if other.role == "人大代表" else "委员"
                 self.problems.error(doc.path, f"“{who}”是{other.role}（{other.source}），不是{role}。",
                                     line=line, field=field_name,

@@ -127,6 +127,10 @@ CASES: dict[str, Case] = {
     "id-is-another-persons-name": Case({"content/deputies/zhou2.md": "---\nname: 周道杨\nrole: 人大代表\n---\n"},
                                        [(V, 5, "speaker", ("既是", "周道杨.md", "周道杨、zhou2")),
                                         (N, 5, "people", ("既是", "周道杨.md", "周道杨、zhou2"))]),
+    # a person's wrong role is said once, in their file, not again where a voice names them
+    "wrong-role-in-the-persons-file": Case({"content/deputies/zhang-hua.md": "---\nname: 张华\nrole: 委员\n---\n",
+                                            V: voice(kind="委员", speaker="张华")},
+                                           [("content/deputies/zhang-hua.md", 3, "role", ("委员",))]),
     "unknown-topic": Case({V: voice(topics="[医疗卫生, 体育]")},
                           [(V, 6, "topics", ("体育", "没有在 site.yaml 中声明", "医疗卫生、交通出行、教育"))]),
     "bad-date-format": Case({N: news(date="2021/7/19")}, [(N, 3, "date", ("2021/7/19", "YYYY-MM-DD"))]),
