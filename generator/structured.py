@@ -88,7 +88,7 @@ def page_meta(site: Site, route: Route) -> PageMeta:
     else:
         og.append(("og:type", "website"))
     graph = [] if is_404 else _graph(site, route, canonical, desc)
-    return PageMeta(canonical=canonical, description=desc, noindex=is_404 or route.url == SEARCH_URL,
+    return PageMeta(canonical=canonical, description=desc, noindex=is_404 or route.url == SEARCH_URL or site.drafts_shown,
                     og=tuple(og), jsonld=json_script({"@context": SCHEMA, "@graph": graph}) if graph else Markup(""),
                     feeds=_feeds(site, route), search=tuple(search_meta(e)), downloads=_downloads(route))
 

@@ -367,6 +367,7 @@ FILES = {
         title: 第二次会议闭幕
         date: 2022-01-12
         session: 1-2
+        author: 见习记者 王璐瑜
         ---
         第二次会议闭幕。
         """,
@@ -563,6 +564,11 @@ def test_drafts_option_publishes_both_visibly_marked(built):
     # and the preview's lists show the unpublished items with a badge
     voices = "".join(text(main(parse(page(built.drafts, u)))) for u in walk_pages(built.drafts, "voices/")[0])
     assert "草稿中的心声草稿" in voices and "日期在明年的心声未到发布日期" in voices
+    # a preview put on a staging host is kept out of search engines; the published site is not
+    for url in [*UNPUBLISHED, *PUBLISHED]:
+        assert built.doc(url, drafts=True).xpath('//meta[@name="robots"]/@content') == ["noindex"], url
+    for url in PUBLISHED:
+        assert built.doc(url).xpath('//meta[@name="robots"]/@content') == [], url
 
 
 def test_the_build_day_is_the_day_in_china():
@@ -669,7 +675,9 @@ def test_report_fields_are_shown(built):
 def test_news_fields_are_shown(built):
     doc = built.doc("news/guan-cha/")
     m = text(main(doc))
-    assert "两会·观察员" in m and "徐红燕" in m
+    assert "两会·观察员" in m and "记者：徐红燕" in m
+    closing = text(main(built.doc("news/bi-mu/")))
+    assert "见习记者 王璐瑜" in closing and "记者：见习记者" not in closing  # a role already written: as it is
     assert link_to(doc, "news/guan-cha/", "sessions/1-1/")
     # people by name (王爽, whose file is in a sub-folder) and by id (li-ming)
     assert link_to(doc, "news/guan-cha/", "deputies/wang-shuang/") == ["王爽"]
