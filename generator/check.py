@@ -184,6 +184,7 @@ def check(site_dir: Path) -> Problems:
         if len(paths) > 1:
             for path in paths:
                 others = "、".join(p for p in paths if p != path)
-                problems.warn(path, f"标题“{title}”与 {others} 相同。", field="title",
+                problems.warn(path, f"{'姓名' if folder == 'deputies' else '标题'}“{title}”与 {others} 相同。",
+                              field="name" if folder == "deputies" else "title",
                               fix="同类内容的标题最好各不相同，方便读者区分。")
     return problems

@@ -291,7 +291,15 @@ def check_collisions(routes: list[Route], problems: Problems) -> None:
                                fix="改动其中一个专题名：专题的网址由专题名生成（中文取拼音）。")
             continue
         if other is not None:
-            problems.error(route.source, f"与 {other.source} 得到同一个网址 /{route.url}。", field="slug",
+            # blame the file whose own slug made the clash, where one of them wrote a slug
+            blamed, named = (other, route) if _own_slug(other) and not _own_slug(route) else (route, other)
+            problems.error(blamed.source, f"与 {named.source} 得到同一个网址 /{route.url}。", field="slug",
                            fix="给其中一个文件写一个不同的 slug，或改文件名。")
             continue
         seen[route.path] = route
+
+
+def _own_slug(route: Route) -> bool:
+    """Whether the page's address comes from a slug its file wrote (not from the file name)."""
+    e = route.entry
+    return e is not None and e.slug != slugify(e.id)

@@ -149,7 +149,7 @@ CASES: dict[str, Case] = {
                           [(("content/deputies/王伟.md", "content/deputies/wang-wei.md"), None, "slug",
                             ("/deputies/wang-wei/", "同一个网址"))]),
     "duplicate-url-by-slug": Case({"content/news/bi-mu.md": "---\ntitle: 闭幕\ndate: 2021-07-23\nslug: kai-mu\n---\n"},
-                                  [(("content/news/bi-mu.md", N), None, "slug", ("/news/kai-mu/", "同一个网址"))]),
+                                  [("content/news/bi-mu.md", None, "slug", ("/news/kai-mu/", "同一个网址", N))]),
     "broken-markdown-link": Case({N: NEWS.replace("../sessions/1-1.md", "../sessions/1-9.md")},
                                  [(N, 9, None, ("../sessions/1-9.md", "不存在"))]),
     "broken-media-link": Case({N: NEWS + "\n![照片](../../media/people/nobody.png)\n"},
