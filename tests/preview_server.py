@@ -127,9 +127,16 @@ class PreviewServer:
 
 
 def write(path: Path, text: str) -> None:
-    """Save a file the way an editor does, creating its folder."""
+    """Save a file the way many editors do (write a hidden temporary file, rename it over), creating its folder.
+
+    Never an empty file for a moment: a test descheduled between truncating and writing would
+    otherwise see the server rebuild that empty file first. Saving in place is exercised by
+    tests/test_server_load.py's editor.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.saving")  # a dot name: the server's watcher ignores it
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 SITE_YAML = """\

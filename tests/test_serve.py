@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -170,12 +171,16 @@ def test_changes_arriving_together_make_one_rebuild_and_one_reload(server: Previ
         write(incoming / f"b{n}.md", f"---\ntitle: 一起拷进来的第{n}条\nsession: 1-1\nkind: 市民\n"
                                      f"speaker: 市民{n}\n---\n第{n}条的正文。\n")
     before = server.wait_settled()
+    started = time.monotonic()
     shutil.copytree(incoming, folder)  # like a folder copied in, or a git pull
+    took = time.monotonic() - started
     for n in range(8):
         server.wait_for_page(f"/voices/b{n}/", has=f"第{n}条的正文")
     after = server.wait_settled()
-    assert after["generation"] == before["generation"] + 1, (before, after)
-    assert after["reloads"] == before["reloads"] + 1, (before, after)
+    rebuilds = after["generation"] - before["generation"]
+    # one rebuild; two only if the copy itself stalled longer than the server's quiet window
+    assert rebuilds == 1 or (rebuilds == 2 and took > 0.15), (took, before, after)
+    assert after["reloads"] - before["reloads"] == rebuilds, (before, after)
 
 
 def test_template_and_site_yaml_changes(server: PreviewServer, site: Path, restore):

@@ -100,7 +100,7 @@ class Editor(threading.Thread):
 
     def run(self) -> None:
         rng = random.Random(7)
-        while not self.stop.is_set():
+        while not self.stop.is_set() and self.saves < 3 * MIN_SAVES:  # like for like: memory after as many saves
             n = self.saves
             path = rng.choice(self.voices)
             if n % 10 == 5:
