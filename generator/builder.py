@@ -43,7 +43,7 @@ from .render import OutputFile, make_environment, render_route, render_context
 from .routes import Route, check_collisions, plan
 from .site import BuildInput, build_site, update_bodies
 from .persist import Tracked, WorkCache
-from .urls import PINYIN_MEMO
+from .urls import PINYIN_MEMO, media_path
 from .writer import file_digest, published_files
 
 POOL_MIN = 64  # fewer bodies or pages than this: not worth starting processes
@@ -312,6 +312,7 @@ class Builder:
             raise BuildFailed(problems)
         self._prefetch(documents)
         media = frozenset(p for p in static if p.startswith("media/"))
+        media_at = _media_paths(media, problems)  # editor's path -> ASCII path it is published at
         site = build_site(BuildInput(config, documents, self.today or china_today(), media,
                                      self.include_drafts, markdown=self.convert, memo=self._model), problems)
         routes = plan(site)
@@ -380,7 +381,8 @@ class Builder:
         self._fresh = {r.path: (prints[i], slots[i].digest) for i, r in enumerate(routes)}  # type: ignore[union-attr]
         if self.autosave:
             self.save()
-        files = pages + [OutputFile(rel, source=path, digest=versions[rel][1]) for rel, path in sorted(static.items())]
+        files = pages + [OutputFile(media_at.get(rel, rel), source=path, digest=versions[rel][1])
+                         for rel, path in sorted(static.items())]
         kinds = {r.path: r.entry.folder if r.entry else "lists" for r in routes}
         counts = Counter(kinds.values())
         output = BuildOutput(files, counts, problems, len(todo), reused, site, kinds, routes)
@@ -481,6 +483,19 @@ class Builder:
                 yield item
                 if item[1] is None:
                     return
+
+
+def _media_paths(media: frozenset[str], problems: Problems) -> dict[str, str]:
+    """Where each media file is published (urls.media_path); two files on one path is an error."""
+    published: dict[str, str] = {}
+    taken: dict[str, str] = {}
+    for rel in sorted(media):
+        path = published[rel] = media_path(rel)
+        other = taken.setdefault(path, rel)
+        if other != rel:
+            problems.error(rel, f"与 {other} 发布后是同一个地址 /{path}（网址中的中文写成拼音）。",
+                           fix="改其中一个文件的文件名。")
+    return published
 
 
 def _serial(chunk: Callable[[list[int]], list], todo: list[int]) -> Iterable[list]:

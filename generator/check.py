@@ -175,7 +175,11 @@ def check(site_dir: Path) -> Problems:
     used = check_links(files, problems, sources, site, site_dir)
     for f in result.files:
         if f.path.startswith("media/") and f.path not in used:
-            problems.warn(f.path, "这个文件没有被任何页面使用。",
+            try:  # the editor's own file name (published under its ASCII path, urls.media_path)
+                name = Path(f.source).resolve().relative_to(site_dir.resolve()).as_posix()  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                name = f.path
+            problems.warn(name, "这个文件没有被任何页面使用。",
                           fix="不需要的话可以删除；需要的话在正文中引用它（如 ![说明](/media/文件名)），或写进 photo 字段。")
     titles: dict[tuple[str, str], list[str]] = defaultdict(list)
     for e in entries:

@@ -23,7 +23,7 @@ from .errors import Problem, Problems
 from .markdown import MarkdownRenderer, Rendered, finalize, split_target, summary_text
 from .models import (ROLE_FOR_KIND, Entry, News, Page, Person, Report, Session, Site, Suggestion,
                      Topic, Voice)
-from .urls import entry_url, pinyin_key, relative, slugify, list_url
+from .urls import entry_url, list_url, media_url, pinyin_key, relative, slugify
 
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 IMG_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
@@ -174,7 +174,7 @@ class _Builder:
             self.problems.error(doc.path, f"照片 {photo} 在 media/ 中不存在。", line=doc.line_of("photo"),
                                 field="photo", fix="把照片放进 media/，photo 写 media/ 之下的路径，如 people/zhou.jpg。")
             return ""
-        return path
+        return media_url(path)
 
     # -- pass 2: references -------------------------------------------------
     def session_ref(self, doc: Document, sid: str | None, entry: Entry) -> Session | None:
@@ -416,7 +416,7 @@ class _Builder:
                 self.problems.error(doc.path, f"{'图片' if attr == 'src' else '链接'} {url} 指向的 {path} 不存在。",
                                     line=line(), fix="把文件放进 media/ 文件夹，或改正路径。")
                 return None
-            return relative(path + suffix, entry.url)
+            return relative(media_url(path) + suffix, entry.url)
         if path.startswith("content/"):  # inside content/ but no content file: nothing is published there
             self.problems.error(doc.path, f"{'图片' if attr == 'src' else '链接'} {url} 指向的 {path} 不是内容文件，"
                                 f"网站上没有这个地址。", line=line(),

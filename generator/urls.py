@@ -11,6 +11,7 @@ import hashlib
 import posixpath
 import re
 import unicodedata
+from urllib.parse import quote
 
 SLUG_OK = re.compile(r"^[a-z0-9-]+$")  # the contract's slug rule: kept as it is
 
@@ -124,6 +125,27 @@ def _relpath(path: str, start: str) -> str:
             break
         i += 1
     return "/".join([".."] * (len(a) - i) + b[i:]) or "."
+
+
+def media_path(rel: str) -> str:
+    """Where a file under media/ is published: its path, each non-ASCII part spelt in pinyin.
+
+    Editors name media files as they like (media/照片/会场.jpg); every URL of the site is
+    ASCII, so it is published as media/zhao-pian/hui-chang.jpg, bytes unchanged. ASCII
+    names are kept exactly as written.
+    """
+    parts = rel.split("/")
+    for i, part in enumerate(parts):
+        if part.isascii():
+            continue
+        stem, dot, ext = part.rpartition(".") if "." in part.strip(".") else (part, "", "")
+        parts[i] = slugify(stem) + (dot + (ext if ext.isascii() else slugify(ext)) if dot else "")
+    return "/".join(parts)
+
+
+def media_url(rel: str) -> str:
+    """The site-relative URL of a media file (media_path), escaped for an attribute."""
+    return quote(media_path(rel), safe="/-._~")
 
 
 def absolute(target: str, base_url: str) -> str:

@@ -349,6 +349,8 @@ FILES = {
 
         议程见[会议议程](../../../media/docs/agenda.pdf)，报告见[工作报告](../../reports/work-report-2021.md)。
 
+        ![会场全景](../../../media/照片/会场 全景.png)
+
         ## 第二部分
 
         第二部分的正文。
@@ -414,6 +416,7 @@ FILES = {
     "content/pages/guide.md": "\ufeff---\r\ntitle: 办事指南\r\n---\r\n来访请先预约，\r\n并带好身份证件。\r\n".encode("utf-8"),
     "media/people/zhou.png": b"\x89PNG\r\n\x1a\n not really an image",
     "media/docs/agenda.pdf": b"%PDF-1.4 not really a document",
+    "media/照片/会场 全景.png": b"\x89PNG\r\n\x1a\n a photo named in Chinese",
 }
 
 # Every published page of the site: URL -> its <h1>, which is the item's title (or name).
@@ -739,8 +742,11 @@ def test_media_links_resolve_and_files_are_published_as_they_are(built):
     doc = built.doc("news/guan-cha/")
     assert link_to(doc, "news/guan-cha/", "media/docs/agenda.pdf") == ["会议议程"]  # ../../../media/…
     imgs = [site_url("news/guan-cha/", s) for s in main(doc).xpath('.//div[contains(@class,"prose")]//img/@src')]
-    assert imgs == ["media/people/zhou.png"]  # /media/… from the site folder
+    assert imgs == ["media/people/zhou.png", "media/zhao-pian/hui-chang-quan-jing.png"]  # /media/… from the site folder
     assert (built.out / "media/docs/agenda.pdf").read_bytes() == FILES["media/docs/agenda.pdf"]
+    # a file an editor named in Chinese is published, bytes unchanged, at an ASCII (pinyin) path
+    assert (built.out / "media/zhao-pian/hui-chang-quan-jing.png").read_bytes() == FILES["media/照片/会场 全景.png"]
+    assert not [p for p in (built.out / "media").rglob("*") if not p.relative_to(built.out).as_posix().isascii()]
 
 
 def test_front_matter_text_is_escaped_not_run(built):

@@ -131,6 +131,9 @@ CASES: dict[str, Case] = {
     "wrong-role-in-the-persons-file": Case({"content/deputies/zhang-hua.md": "---\nname: 张华\nrole: 委员\n---\n",
                                             V: voice(kind="委员", speaker="张华")},
                                            [("content/deputies/zhang-hua.md", 3, "role", ("委员",))]),
+    # media/会场.png is published as media/hui-chang.png (every URL ASCII): two files, one address
+    "media-names-on-one-address": Case({"media/会场.png": b"\x89PNG 1", "media/hui-chang.png": b"\x89PNG 2"},
+                                       [("media/会场.png", None, None, ("media/hui-chang.png", "同一个地址"))]),
     "unknown-topic": Case({V: voice(topics="[医疗卫生, 体育]")},
                           [(V, 6, "topics", ("体育", "没有在 site.yaml 中声明", "医疗卫生、交通出行、教育"))]),
     "bad-date-format": Case({N: news(date="2021/7/19")}, [(N, 3, "date", ("2021/7/19", "YYYY-MM-DD"))]),
