@@ -347,10 +347,12 @@ class Builder:
             except jinja2.TemplateError as exc:
                 problems.error(f"templates/{route.template}", f"模板有误：{exc}", fix="检查模板文件名和语法。")
                 break
-            deps = site_entries(site) if route.url == "" else route_entries(route)
+            deps, shape = route_inputs(route)
+            if route.url == "":
+                deps = site_entries(site)  # the home page's counts: every entry
             sources[route.path] = frozenset(e.source for e in deps)
             print_ = prints[number] = _hash(common, chain, route.url, route.title, route.crumbs, route.template,
-                                            sorted(entry_print(e) for e in deps), len(deps))
+                                            sorted(entry_print(e) for e in deps), len(deps), shape)
             old = self._pages.get(route.path)
             if old is not None and old[0] == print_:
                 slots[number] = old[1]
@@ -430,9 +432,11 @@ class Builder:
         for route in kept.routes:
             if not kept.sources[route.path] & changed:
                 continue
-            deps = site_entries(site) if route.url == "" else route_entries(route)
+            deps, shape = route_inputs(route)
+            if route.url == "":
+                deps = site_entries(site)
             print_ = _hash(kept.common, kept.chains[route.template], route.url, route.title, route.crumbs,
-                           route.template, sorted(kept.prints[e.source] for e in deps), len(deps))
+                           route.template, sorted(kept.prints[e.source] for e in deps), len(deps), shape)
             if self._pages[route.path][0] != print_:
                 data = render_route(env, route, kept.base, problems)
                 if data is None:
@@ -529,7 +533,19 @@ def site_entries(site: Site) -> list[Entry]:
 
 def route_entries(route: Route) -> list[Entry]:
     """The entries a page shows, and the ones those reference (speaker, session, people)."""
+    return route_inputs(route)[0]
+
+
+def route_inputs(route: Route) -> tuple[list[Entry], str]:
+    """The entries a page shows (and the ones those reference: speaker, session, people), and a
+    digest of everything else in its context: page numbers, counts, links to other pages.
+
+    Entries count by identity (their content is in their own fingerprint); every other value by
+    its repr, so that a list growing a page, or a session's index moving a group to another
+    page, renders again the pages whose numbers or links changed though their entries did not.
+    """
     found: dict[int, Entry] = {}
+    shape = hashlib.sha1()
 
     def add(entry: Entry) -> None:
         if id(entry) in found:
@@ -545,22 +561,31 @@ def route_entries(route: Route) -> list[Entry]:
     def walk(value: Any, depth: int) -> None:
         if isinstance(value, Entry):
             add(value)
+            shape.update(b"\x01" + value.source.encode("utf-8", "surrogatepass"))
         elif depth > 10:
             return
         elif isinstance(value, dict):
-            for v in value.values():
-                walk(v, depth + 1)
+            shape.update(b"{%d" % len(value))
+            for key, item in value.items():
+                shape.update(repr(key).encode("utf-8", "surrogatepass"))
+                walk(item, depth + 1)
         elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v, depth + 1)
+            shape.update(b"[%d" % len(value))
+            for item in value:
+                walk(item, depth + 1)
+        elif isinstance(value, (set, frozenset)):  # no stable order across processes: sorted
+            shape.update(repr(sorted(map(repr, value))).encode("utf-8", "surrogatepass"))
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            shape.update(type(value).__name__.encode())
             for f in dataclasses.fields(value):
                 walk(getattr(value, f.name), depth + 1)
+        else:
+            shape.update(b"\x02" + repr(value).encode("utf-8", "surrogatepass"))
 
     if route.entry is not None:
         add(route.entry)
     walk(route.context, 0)
-    return list(found.values())
+    return list(found.values()), shape.hexdigest()
 
 
 def iter_changed(old: Iterable[OutputFile], new: Iterable[OutputFile]) -> list[str]:

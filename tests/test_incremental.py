@@ -253,7 +253,8 @@ def test_a_deleted_file_removes_its_page_and_rerenders_only_the_pages_that_liste
     assert OTHER_VOICE not in snapshot(out)
     assert rendered == {"index.html", "sessions/1-2/index.html", "deputies/wang-shuang/index.html",
                         "voices/index.html", "topics/jiao-tong-chu-xing/index.html", "search/index.html",
-                        "suggestions/index.html"}
+                        "suggestions/index.html",
+                        "topics/index.html"}  # the list of topics shows how many items each has
 
 
 def test_incremental_output_equals_a_clean_build_after_each_kind_of_change(small, tmp_path):
@@ -364,3 +365,17 @@ def test_a_no_change_build_on_the_command_line_loads_no_template_or_markdown_eng
     assert second.returncode == 0, second.stderr
     imported = {line.split("|")[-1].strip() for line in second.stderr.splitlines() if "|" in line}
     assert not imported & {"jinja2", "markdown", "pypinyin", "nh3"}, sorted(imported & {"jinja2", "markdown"})
+
+
+def test_a_list_growing_a_page_renders_again_the_pages_whose_links_change(tmp_path):
+    """With one item a page, a new voice adds a page to the lists: the first pages' page links
+    change although the items they show do not (and the topics list's counts change)."""
+    site = write_site(tmp_path / "site", FILES, SITE_YAML.replace("language: zh-CN\n", "language: zh-CN\npaginate: 1\n"))
+    out = tmp_path / "public"
+    _build(site, out)
+    (site / "content/voices/older.md").write_text(
+        "---\ntitle: 更早的一条心声\nsession: 1-1\nkind: 市民\nspeaker: 张三\ndate: 2021-07-19\n"
+        "topics: [医疗卫生]\n---\n早先的内容。\n", encoding="utf-8")
+    _forget_memos()
+    _build(site, out)
+    assert snapshot(out) == _clean_serial(site, tmp_path / "clean" / "public")
