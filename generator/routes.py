@@ -6,7 +6,7 @@ here, so templates only lay out what they are given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 from .errors import Problems
@@ -90,6 +90,8 @@ class TopicGroup:
     topic: str  # topic name, or 其他
     topic_url: str | None
     voices: tuple[Voice, ...]
+    number: int = 0  # its place in its kind (anchor ids are the same on every page of the index)
+    continued: bool = False  # its first voices are on the page before
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,14 @@ class KindGroup:
     label: str
     count: int
     topics: tuple[TopicGroup, ...]
+    number: int = 0  # its place in the index: the anchor kind-N
+    continued: bool = False
+
+
+# Voice cards on one page of a session's index. A big session's index is split over pages,
+# in order and keeping its groups, so that no page passes the 60 KB budget (HTML, CSS and
+# JS): a card with its summary is about 650 bytes, the site's CSS and JS about 33 KB.
+SESSION_INDEX_PAGE = 20
 
 
 def voice_index(voices: Sequence[Voice], topics: Sequence[Topic]) -> list[KindGroup]:
@@ -115,8 +125,35 @@ def voice_index(voices: Sequence[Voice], topics: Sequence[Topic]) -> list[KindGr
         untagged = tuple(v for v in of_kind if not v.topics)
         if untagged:
             by_topic.append(TopicGroup("其他", None, untagged))
-        groups.append(KindGroup(kind, VOICE_KIND_LABEL[kind], len(of_kind), tuple(by_topic)))
+        numbered = tuple(replace(g, number=n) for n, g in enumerate(by_topic, 1))
+        groups.append(KindGroup(kind, VOICE_KIND_LABEL[kind], len(of_kind), numbered, number=len(groups) + 1))
     return groups
+
+
+def split_index(groups: Sequence[KindGroup], size: int) -> list[list[KindGroup]]:
+    """The index cut into pages of at most `size` cards, in order; a group cut in two goes on
+    on the next page, marked `continued`. One page when it all fits (or there is nothing)."""
+    pages: list[list[KindGroup]] = [[]]
+    room = size
+    for group in groups:
+        parts: list[TopicGroup] = []
+        group_continued = False
+        for topic in group.topics:
+            voices, topic_continued = list(topic.voices), False
+            while voices:
+                if room == 0:  # this page is full: what is gathered of the group stays on it
+                    if parts:
+                        pages[-1].append(replace(group, topics=tuple(parts), continued=group_continued))
+                        parts, group_continued = [], True
+                    pages.append([])
+                    room = size
+                take, voices = voices[:room], voices[room:]
+                room -= len(take)
+                parts.append(replace(topic, voices=tuple(take), continued=topic_continued))
+                topic_continued = True
+        if parts:
+            pages[-1].append(replace(group, topics=tuple(parts), continued=group_continued))
+    return pages
 
 
 def _home() -> Crumb:
@@ -165,12 +202,28 @@ def plan(site: Site) -> list[Route]:
             crumbs.append(Crumb(SECTION_LABEL[section], list_url(section)))
         crumbs.append(Crumb(entry.title, entry.url))
         context: dict[str, Any] = {"entry": entry}
+        more: list[Route] = []
         if isinstance(entry, Session):
             items = site.session_items(entry)
-            context.update(index=voice_index([i for i in items if isinstance(i, Voice)], site.topics),
+            index = voice_index([i for i in items if isinstance(i, Voice)], site.topics)
+            pages = split_index(index, SESSION_INDEX_PAGE)
+            urls = tuple(entry.url if n == 1 else f"{entry.url}page/{n}/" for n in range(1, len(pages) + 1))
+            starts: dict[int, str] = {}  # kind group -> where it begins: the jump list links there from every page
+            for n, page in enumerate(pages):
+                for group in page:
+                    starts.setdefault(group.number, f"{urls[n]}#kind-{group.number}")
+            jump = tuple((g.label, g.count, starts[g.number]) for g in index)
+            context.update(index=pages[0], jump=jump, total=sum(g.count for g in index),
+                           index_pager=Pager(1, len(pages), (), urls),
                            reports=[i for i in items if i.folder == "reports"],
                            news=[i for i in items if i.folder == "news"],
                            suggestion_summary=session_summary(site, entry, items))
+            for n in range(2, len(pages) + 1):  # the rest of a big index, after the session's own page
+                title = f"{entry.title}心声索引（第{n}页）"
+                more.append(Route(urls[n - 1], "session.html", title, section, entry.source,
+                                  context={"entry": entry, "index": pages[n - 1], "jump": jump,
+                                           "total": context["total"], "index_pager": Pager(n, len(pages), (), urls)},
+                                  crumbs=(*crumbs, Crumb(f"心声索引第{n}页", urls[n - 1])), entry=entry))
         elif isinstance(entry, Person):
             items = site.person_items(entry)
             mine = led_or_signed.get(id(entry), [])  # newest session first, by number
@@ -179,6 +232,7 @@ def plan(site: Site) -> list[Route]:
                            suggestions_cosigned=[s for s in mine if s.deputies[0] is not entry])
         routes.append(Route(entry.url, ENTRY_TEMPLATE[entry.folder], entry.title, section, entry.source, context=context,
                             crumbs=tuple(crumbs), entry=entry))
+        routes.extend(more)
     routes.extend(suggestion_routes(site))
     routes.append(Route(SEARCH_URL, "search.html", "搜索", "", "生成的搜索页", context=search_context(site),
                         crumbs=(_home(), Crumb("搜索", SEARCH_URL))))
