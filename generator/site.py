@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from . import fields as schema
 from .config import SiteConfig
@@ -410,6 +410,11 @@ class _Builder:
             if not self.visible(linked):
                 self._check_link(doc, entry, linked, None, line())
                 return None
+            fragment = unquote(suffix[1:])
+            if fragment and not fragment.isascii():  # every id on the site is ASCII: this one is never found
+                self.problems.warn(doc.path, f"链接 {url} 的锚点 #{fragment} 在那一页上找不到，点击后只会打开页面顶部。",
+                                   line=line(), fix=f"标题的锚点是拼音：写成 #{slugify(fragment)} 这样的形式；"
+                                                    f"运行 python build.py check 可以核对每个锚点。")
             return relative(linked.url + suffix, entry.url)
         if path.startswith("media/"):
             if path not in self.data.media:
