@@ -153,6 +153,9 @@ def parse_config(text: str) -> tuple[SiteConfig | None, Problems]:
                                    field="topics", fix="删去重复的一行。")
                 else:
                     topics.append(str(topic).strip())
+                    if topics[-1] == "其他":  # the name the session index gives voices without a topic
+                        problems.warn(CONFIG_FILE, "专题“其他”会与心声索引里自动归入“其他”（没有专题的心声）的一组同名。",
+                                      line=line, field="topics", fix="换一个更具体的专题名，如 其他民生事项。")
 
     footer = Footer()
     raw_footer = data.get("footer")

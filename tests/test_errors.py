@@ -441,3 +441,13 @@ def test_a_link_to_a_heading_written_in_chinese_is_a_warning_with_the_id_to_use(
     assert "#qian-qi-gong-zuo-hui-gu" in warned[0]
     page = (tmp_path / "public/reports/work-report/index.html").read_text(encoding="utf-8")
     assert 'id="qian-qi-gong-zuo-hui-gu"' in page  # the id the fix names is the heading's
+
+
+def test_a_topic_named_qita_is_a_warning(tmp_path):
+    """其他 is where the session index puts voices without a topic: a declared 其他 would sit beside it."""
+    site = write_site(tmp_path / "site", BASE, SITE_YAML.replace("topics: [医疗卫生, 交通出行, 教育]",
+                                                                 "topics: [医疗卫生, 交通出行, 教育, 其他]"))
+    result = run_build(site, out=tmp_path / "public", today=TODAY)
+    assert result.returncode == 0, result.stderr
+    assert any(line.startswith("site.yaml:4: 警告: 字段 topics：专题“其他”") for line in result.stderr.splitlines()), \
+        result.stderr
