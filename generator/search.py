@@ -228,12 +228,12 @@ def _search_pages(folder: Path, pages: dict[str, str]) -> Iterator[tuple[str, by
         yield rel, search_page((folder / rel).read_text(encoding="utf-8"), chars).encode("utf-8")
 
 
-def index_key(folder: Path, pages: dict[str, str], language: str) -> str:
-    """The digest of everything Pagefind reads (and of its version and settings).
+def index_key(folder: Path, pages: dict[str, str], settings: str) -> str:
+    """The digest of everything Pagefind reads (and of its version, binary and settings).
 
     Pagefind's output is a function of it: the same key, the same index (IndexMemory).
     """
-    digest = hashlib.blake2b(repr((PAGEFIND_VERSION, CHUNK_SIZE, EXCLUDE, language)).encode(), digest_size=20)
+    digest = hashlib.blake2b(repr((PAGEFIND_VERSION, CHUNK_SIZE, EXCLUDE, settings)).encode(), digest_size=20)
     for rel, data in _search_pages(folder, pages):
         digest.update(b"%d:%s\0%d:" % (len(rel.encode()), rel.encode(), len(data)))
         digest.update(data)
@@ -295,12 +295,12 @@ def run_pagefind(folder: Path, *, pages: dict[str, str], language: str,
 
     None when `memory` had the same index published and it was linked in instead.
     """
-    key = index_key(folder, pages, language) if memory is not None else ""
+    binary = find_pagefind()
+    key = index_key(folder, pages, f"{language}\0{binary}") if memory is not None else ""
     same = memory.recall(key) if memory is not None else None
     if same is not None:
         _link_index(same, folder)
         return None
-    binary = find_pagefind()
     # The copy Pagefind reads goes inside the working folder, not /tmp: if the build is killed,
     # it goes with that folder, which the next build clears (writer.write_site), never left behind.
     scratch = Path(tempfile.mkdtemp(prefix=".search-", dir=folder))
