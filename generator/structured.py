@@ -166,7 +166,8 @@ def _graph(site: Site, route: Route, canonical: str, desc: str) -> list[dict[str
         if e.photo:
             main["image"] = absolute(e.photo, base)
     elif isinstance(e, Session):
-        main = {"@type": "Event", "name": e.title, "url": canonical, "description": desc,
+        # the session's own page, also from the further pages of a big index of voices
+        main = {"@type": "Event", "name": e.title, "url": absolute(e.url, base), "description": desc,
                 "startDate": e.start.isoformat(), "endDate": e.end.isoformat(),
                 "eventStatus": "https://schema.org/EventScheduled",
                 "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",

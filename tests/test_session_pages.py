@@ -9,6 +9,7 @@ pages (routes.split_index) in order, groups going on where they were cut.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -167,3 +168,12 @@ def test_split_index_cuts_anywhere_and_keeps_everything(size):
             for t in g.topics:
                 assert t.continued == ((g.number, t.number) in seen)
                 seen.add((g.number, t.number))
+
+
+def test_the_further_pages_point_search_engines_at_the_session_itself(out):
+    for page in _pages(out)[1:]:
+        doc = parse(out / page / "index.html")
+        assert doc.xpath("//link[@rel='canonical']/@href") == [f"https://example.gov.cn/renda/{page}"]
+        graph = json.loads(doc.xpath("//script[@type='application/ld+json']/text()")[0])["@graph"]
+        events = [node for node in graph if node.get("@type") == "Event"]
+        assert [e["url"] for e in events] == ["https://example.gov.cn/renda/sessions/1-1/"]
