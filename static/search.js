@@ -106,16 +106,38 @@
     });
   }
 
-  /* Pagefind's excerpt is HTML with <mark>; keep only its text and the marks. */
+  /* Pagefind's excerpt is HTML with <mark>; keep only its text and the marks. Pagefind marks
+     each word it matched on its own (<mark>七格</mark><mark>公园</mark>), which shows as two
+     boxes with a gap: marks that touch become one. Where a heading or paragraph ends without
+     a stop it writes ". ", in Chinese text "。" instead; and the excerpt never opens with one. */
+  var HAN = "\u3400-\u9fff\uf900-\ufaff";
+  var BLOCK_STOP = new RegExp("([" + HAN + "）》”’])\\. (?=[" + HAN + "“‘《（])", "g");
   function excerptNodes(html, into) {
     var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
+    var parts = [];
     Array.prototype.forEach.call(doc.body.firstChild.childNodes, function (n) {
-      var text = clean(n.textContent || "");
+      var text = (n.textContent || "").replace(/\u200b/g, "").replace(/\s+/g, " ");
+      var mark = n.nodeName === "MARK";
       if (!text) return;
-      if (n.nodeName === "MARK") {
+      var last = parts[parts.length - 1];
+      if (mark && last && last.mark && !/ $/.test(last.text)) {
+        last.text += text;
+      } else {
+        parts.push({ text: text, mark: mark });
+      }
+    });
+    var start = true;
+    parts.forEach(function (part, i) {
+      var before = i > 0 ? parts[i - 1].text.slice(-1) : "";  /* a stop right after a mark */
+      var text = (before + part.text).replace(BLOCK_STOP, "$1。").slice(before.length);
+      if (start) text = text.replace(/^[\s.,;:·、，。；：…]+/, "");
+      if (!text) return;
+      start = false;
+      if (part.mark) {  /* a space Pagefind left inside a mark goes outside it */
         var m = document.createElement("mark");
-        m.textContent = text;
+        m.textContent = text.trim();
         into.appendChild(m);
+        if (/ $/.test(text)) into.appendChild(document.createTextNode(" "));
       } else {
         into.appendChild(document.createTextNode(text));
       }
