@@ -111,7 +111,22 @@
      boxes with a gap: marks that touch become one. Where a heading or paragraph ends without
      a stop it writes ". ", in Chinese text "。" instead; and the excerpt never opens with one. */
   var HAN = "\u3400-\u9fff\uf900-\ufaff";
-  var BLOCK_STOP = new RegExp("([" + HAN + "）》”’])\\. (?=[" + HAN + "“‘《（])", "g");
+  var BLOCK_STOP = new RegExp("([" + HAN + "）》”’])\\.(?: (?=[" + HAN + "“‘《（])|$)", "g");
+  var AFTER_STOP = new RegExp("。 (?=[" + HAN + "“‘《（])", "g");  /* 。 takes no space after it */
+  /* A name is searched character by character (the segmenters split it), so Pagefind also
+     marks a lone 大 in 大创 or 大会 when the query was 王大祝. A Chinese mark is kept only when
+     it holds two characters in a row of the query (or the query is one character). */
+  var markQuery = "";
+  var ONLY_HAN = new RegExp("^[" + HAN + "]+$"), NOT_HAN = new RegExp("[^" + HAN + "]+", "g");
+  function worthMarking(text) {
+    var q = markQuery.replace(NOT_HAN, "");
+    if (!ONLY_HAN.test(text) || q.length < 2) return true;
+    for (var i = 0; i + 2 <= text.length; i++) {
+      if (q.indexOf(text.substr(i, 2)) >= 0) return true;
+    }
+    return false;
+  }
+
   function excerptNodes(html, into) {
     var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
     var parts = [];
@@ -129,11 +144,13 @@
     var start = true;
     parts.forEach(function (part, i) {
       var before = i > 0 ? parts[i - 1].text.slice(-1) : "";  /* a stop right after a mark */
-      var text = (before + part.text).replace(BLOCK_STOP, "$1。").slice(before.length);
+      var text = (before + part.text).replace(BLOCK_STOP, "$1。").replace(AFTER_STOP, "。").slice(before.length);
       if (start) text = text.replace(/^[\s.,;:·、，。；：…]+/, "");
       if (!text) return;
       start = false;
-      if (part.mark) {  /* a space Pagefind left inside a mark goes outside it */
+      if (part.mark && !worthMarking(text.trim())) {
+        into.appendChild(document.createTextNode(text));
+      } else if (part.mark) {  /* a space Pagefind left inside a mark goes outside it */
         var m = document.createElement("mark");
         m.textContent = text.trim();
         into.appendChild(m);
@@ -186,6 +203,7 @@
 
   function search() {
     var q = clean(input.value);
+    markQuery = q;
     var f = filters();
     var my = ++seq;
     remember(q, f);

@@ -141,6 +141,10 @@ def test_a_name_outranks_pages_holding_its_characters_apart(small):
     results = small.search("王大祝")
     assert results[:3] == ["deputies/wang-da-zhu/", "voices/wang-da-zhu-ting-che/", "news/hui-yi-xin-wen/"]
     assert "voices/decoy/" not in results[:3]  # 王…大…祝 apart: found, but after the real matches
+    # highlighted: the name, never its characters alone (大 of 大会 on the decoy and elsewhere)
+    marks = small.page.locator(".search-result-excerpt mark").all_inner_texts()
+    assert "王大祝" in marks and all(len(m) >= 2 and any(m[i:i + 2] in "王大祝" for i in range(len(m) - 1))
+                                   for m in marks), marks
 
 
 def test_drafts_and_future_items_are_not_found(small):
