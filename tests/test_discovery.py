@@ -10,7 +10,6 @@ The search quality itself is tested in a browser: tests/browser/test_search.py.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 import os
@@ -39,18 +38,7 @@ from generator.search import PAGEFIND_VERSION, spaced  # noqa: E402
 from generator.sitemap import sitemap_files  # noqa: E402
 
 
-def _helpers():
-    """tests/conftest.py's plain helpers, loaded by path ("conftest" names two modules)."""
-    name = "_tests_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, HERE / "conftest.py")
-        module = sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_c = _helpers()
-run_build, write_site, snapshot, TODAY = _c.run_build, _c.write_site, _c.snapshot, _c.TODAY
+from tests.conftest import TODAY, run_build, snapshot, write_site  # noqa: E402
 REAL_BASE = "https://www.example.gov.cn/renda/"
 
 

@@ -14,12 +14,10 @@ proves nothing runs. Symlinks under content/ or media/ leading outside the site 
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 import os
 import re
-import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -30,17 +28,7 @@ from lxml import html as lxml_html
 HERE = Path(__file__).resolve().parent
 
 
-def _helpers(name: str, path: Path):
-    """The plain helpers of a conftest.py, loaded by path ("conftest" names two modules)."""
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_c = _helpers("_tests_conftest", HERE / "conftest.py")
-run_build, write_site, snapshot, TODAY = _c.run_build, _c.write_site, _c.snapshot, _c.TODAY
+from tests.conftest import TODAY, run_build, snapshot, write_site  # noqa: E402
 
 # Each payload, if it ever ran, would call alert/console or reach evil.example: the browser test
 # counts those. Numbered, so a failure names the payload.

@@ -8,7 +8,6 @@ of every query to test-artifacts/search-quality.json.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import sys
@@ -22,19 +21,8 @@ sys.path.insert(0, str(HERE.parent))
 import discovery_fixture as fx  # noqa: E402
 
 
-def _helpers(name: str, path: Path):
-    """The plain helpers of a conftest.py, loaded by path ("conftest" names two modules)."""
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_b = _helpers("_browser_conftest", HERE / "conftest.py")
-_c = _helpers("_tests_conftest", HERE.parent / "conftest.py")
-artifact, open_page, serve = _b.artifact, _b.open_page, _b.serve
-run_build, write_site = _c.run_build, _c.write_site
+from tests.browser.conftest import artifact, open_page, serve  # noqa: E402  (plain helpers)
+from tests.conftest import run_build, write_site  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

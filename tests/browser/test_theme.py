@@ -10,10 +10,8 @@ everything there (`audit`); the tests below then assert one requirement each.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import struct
-import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,20 +22,8 @@ import pytest
 HERE = Path(__file__).resolve().parent
 
 
-def _helpers(name: str, path: Path):
-    """The plain helpers of a conftest.py, loaded by path ("conftest" names two modules)."""
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_browser_helpers = _helpers("_browser_conftest", HERE / "conftest.py")
-_site_helpers = _helpers("_tests_conftest", HERE.parent / "conftest.py")
-AXE, artifact, open_page, serve = (_browser_helpers.AXE, _browser_helpers.artifact,
-                                   _browser_helpers.open_page, _browser_helpers.serve)
-parse, run_build, write_site = _site_helpers.parse, _site_helpers.run_build, _site_helpers.write_site
+from tests.browser.conftest import AXE, artifact, open_page, serve  # noqa: E402  (plain helpers)
+from tests.conftest import parse, run_build, write_site  # noqa: E402
 
 in_browser = pytest.mark.browser
 
