@@ -23,6 +23,7 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,17 @@ def _hash(*parts: Any) -> str:
                  part.encode("utf-8", "surrogatepass") if isinstance(part, str) else repr(part).encode("utf-8"))
         h.update(b"\x00")
     return h.hexdigest()
+
+
+def _entry_print(e: Entry, digests: dict[str, str]) -> str:
+    """What a page shows of an entry: its file's bytes, its URL, whether it is out, its HTML."""
+    return _hash(digests.get(e.source), e.url, e.published, e.html)
+
+
+def _page_print(common: str, chain: str, route: Route, entry_prints: list[str], shape: str) -> str:
+    """Everything one page is made from (a full build and an update in place must agree on it)."""
+    return _hash(common, chain, route.url, route.title, route.crumbs, route.template,
+                 sorted(entry_prints), len(entry_prints), shape)
 
 
 @dataclass
@@ -174,9 +186,6 @@ class Builder:
             data = path.read_bytes()
             hit = self._assets[rel] = (key, hashlib.sha256(data).hexdigest()[:10], file_digest(data))
         return hit[1], hit[2]
-
-    def _asset_version(self, rel: str, path: Path) -> str:
-        return self._asset(rel, path)[0]
 
     def _template_chain(self, env: jinja2.Environment, name: str) -> str:
         """Fingerprint of a template and every template it extends, includes or imports."""
@@ -299,7 +308,8 @@ class Builder:
                 updated = self._update(kept, hints, base_dir / "content")
             except BuildFailed:
                 raise
-            except Exception:  # anything unexpected: the full build below decides
+            except Exception as exc:  # anything unexpected: the full build below decides, and says so
+                print(f"（就地更新没有成功，改为完整重建：{type(exc).__name__}: {exc}）", file=sys.stderr)
                 updated = None
             if updated is not None:
                 return updated
@@ -330,7 +340,7 @@ class Builder:
         def entry_print(e: Entry) -> str:
             hit = entry_prints.get(id(e))
             if hit is None:
-                hit = entry_prints[id(e)] = _hash(digests.get(e.source), e.url, e.published, e.html)
+                hit = entry_prints[id(e)] = _entry_print(e, digests)
             return hit
 
         published = published_files(self.output_dir) if self.output_dir is not None and self._index else {}
@@ -351,8 +361,7 @@ class Builder:
             if route.url == "":
                 deps = site_entries(site)  # the home page's counts: every entry
             sources[route.path] = frozenset(e.source for e in deps)
-            print_ = prints[number] = _hash(common, chain, route.url, route.title, route.crumbs, route.template,
-                                            sorted(entry_print(e) for e in deps), len(deps), shape)
+            print_ = prints[number] = _page_print(common, chain, route, [entry_print(e) for e in deps], shape)
             old = self._pages.get(route.path)
             if old is not None and old[0] == print_:
                 slots[number] = old[1]
@@ -425,7 +434,7 @@ class Builder:
             raise BuildFailed(problems)
         changed = {e.source for e in updated}
         for e in updated:
-            kept.prints[e.source] = _hash(kept.digests.get(e.source), e.url, e.published, e.html)
+            kept.prints[e.source] = _entry_print(e, kept.digests)
         site, env = kept.output.site, self._environment()
         assert site is not None
         fresh: dict[str, OutputFile] = {}
@@ -435,8 +444,8 @@ class Builder:
             deps, shape = route_inputs(route)
             if route.url == "":
                 deps = site_entries(site)
-            print_ = _hash(kept.common, kept.chains[route.template], route.url, route.title, route.crumbs,
-                           route.template, sorted(kept.prints[e.source] for e in deps), len(deps), shape)
+            print_ = _page_print(kept.common, kept.chains[route.template], route,
+                                 [kept.prints[e.source] for e in deps], shape)
             if self._pages[route.path][0] != print_:
                 data = render_route(env, route, kept.base, problems)
                 if data is None:
@@ -531,11 +540,6 @@ def site_entries(site: Site) -> list[Entry]:
     return [*site.sessions, *site.people, *site.voices, *site.reports, *site.news, *site.pages, *site.suggestions]
 
 
-def route_entries(route: Route) -> list[Entry]:
-    """The entries a page shows, and the ones those reference (speaker, session, people)."""
-    return route_inputs(route)[0]
-
-
 def route_inputs(route: Route) -> tuple[list[Entry], str]:
     """The entries a page shows (and the ones those reference: speaker, session, people), and a
     digest of everything else in its context: page numbers, counts, links to other pages.
@@ -586,9 +590,3 @@ def route_inputs(route: Route) -> tuple[list[Entry], str]:
         add(route.entry)
     walk(route.context, 0)
     return list(found.values()), shape.hexdigest()
-
-
-def iter_changed(old: Iterable[OutputFile], new: Iterable[OutputFile]) -> list[str]:
-    """Paths whose bytes differ between two builds (for tests and the preview server)."""
-    before = {f.path: f.data for f in old}
-    return [f.path for f in new if before.get(f.path) != f.data]

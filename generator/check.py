@@ -164,7 +164,7 @@ def check(site_dir: Path) -> Problems:
     sources: dict[str, str] = {}
     entries = []
     if model is not None:
-        files += discovery_files(model)
+        files += discovery_files(model, result.routes)
         entries = [*model.sessions, *model.people, *model.voices, *model.reports, *model.news, *model.pages,
                    *getattr(model, "suggestions", [])]
         for e in entries:

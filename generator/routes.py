@@ -207,22 +207,21 @@ def plan(site: Site) -> list[Route]:
             items = site.session_items(entry)
             index = voice_index([i for i in items if isinstance(i, Voice)], site.topics)
             pages = split_index(index, SESSION_INDEX_PAGE)
-            urls = tuple(entry.url if n == 1 else f"{entry.url}page/{n}/" for n in range(1, len(pages) + 1))
+            urls = tuple(list_url(entry.url.rstrip("/"), n) for n in range(1, len(pages) + 1))
             starts: dict[int, str] = {}  # kind group -> where it begins: the jump list links there from every page
             for n, page in enumerate(pages):
                 for group in page:
                     starts.setdefault(group.number, f"{urls[n]}#kind-{group.number}")
             jump = tuple((g.label, g.count, starts[g.number]) for g in index)
-            context.update(index=pages[0], jump=jump, total=sum(g.count for g in index),
-                           index_pager=Pager(1, len(pages), (), urls),
+            shared = {"entry": entry, "jump": jump, "total": sum(g.count for g in index)}
+            context.update(shared, index=pages[0], index_pager=Pager(1, len(pages), (), urls),
                            reports=[i for i in items if i.folder == "reports"],
                            news=[i for i in items if i.folder == "news"],
                            suggestion_summary=session_summary(site, entry, items))
             for n in range(2, len(pages) + 1):  # the rest of a big index, after the session's own page
                 title = f"{entry.title}心声索引（第{n}页）"
                 more.append(Route(urls[n - 1], "session.html", title, section, entry.source,
-                                  context={"entry": entry, "index": pages[n - 1], "jump": jump,
-                                           "total": context["total"], "index_pager": Pager(n, len(pages), (), urls)},
+                                  context={**shared, "index": pages[n - 1], "index_pager": Pager(n, len(pages), (), urls)},
                                   crumbs=(*crumbs, Crumb(f"心声索引第{n}页", urls[n - 1])), entry=entry))
         elif isinstance(entry, Person):
             items = site.person_items(entry)

@@ -363,6 +363,7 @@ def index_site(site: Site, memory: IndexMemory | None = None) -> Callable[[Path]
 
     return before_swap
 
+
 KIND_ORDER = ("代表心声", "委员心声", "市民热议", "新闻", "工作报告", "代表建议", "会议", "人大代表", "政协委员", "页面")
 
 

@@ -471,14 +471,16 @@ def build_site(data: BuildInput, problems: Problems, renderer: MarkdownRenderer 
         b.body(path, renderer)
         if memo is not None:
             found[path] = problems.items[start:]
+    drafts = set() if data.include_drafts else {e.source for e in b.entries.values() if e.draft}
+    problems.items[:] = _excuse_drafts(problems.items, drafts)
+    for path in found:  # update_bodies takes these out of `problems` again: the same objects
+        found[path] = _excuse_drafts(found[path], drafts)
     if memo is not None:  # forget the work of files that are gone; keep the model (in memory only)
         paths = {doc.path for doc in data.documents}
         for key in [k for k in memo if k[1] not in paths]:
             del memo[key]
         memo[MODEL] = (b, renderer, before, found)
 
-    if not data.include_drafts:
-        _excuse_drafts(problems, {e.source for e in b.entries.values() if e.draft})
     shown = [e for e in b.entries.values() if b.visible(e)]
     site = Site(config=data.config, topics=list(b.topics.values()), drafts_shown=data.include_drafts)
     newest = lambda e: (-e.sort_date.toordinal(), e.title, e.id)  # noqa: E731
@@ -505,7 +507,7 @@ def build_site(data: BuildInput, problems: Problems, renderer: MarkdownRenderer 
     return site
 
 
-def _excuse_drafts(problems: Problems, drafts: set[str]) -> None:
+def _excuse_drafts(items: list[Problem], drafts: set[str]) -> list[Problem]:
     """A draft's own errors do not stop the published build, which leaves it out anyway.
 
     One editor's half-written draft (`python build.py new` makes one with empty required
@@ -513,11 +515,9 @@ def _excuse_drafts(problems: Problems, drafts: set[str]) -> None:
     warnings here, and as errors in the preview (`serve`, `--drafts`), which shows it.
     """
     if not drafts:
-        return
-    problems.items[:] = [
-        Problem(p.path, p.line, p.field, f"（草稿，不会发布）{p.message}", p.fix, warning=True)
-        if not p.warning and p.path in drafts else p
-        for p in problems.items]
+        return items
+    return [Problem(p.path, p.line, p.field, f"（草稿，不会发布）{p.message}", p.fix, warning=True)
+            if not p.warning and p.path in drafts else p for p in items]
 
 
 MODEL = ("model", "")  # memo key of the kept model: no document's path, never persisted
@@ -549,8 +549,9 @@ def update_bodies(memo: dict[Any, Any], documents: list[Document], problems: Pro
         b.docs[doc.path] = doc
         b.problems = Problems()
         b.body(doc.path, renderer)
-        found[doc.path] = b.problems.items
-        problems.items.extend(b.problems.items)
+        drafts = {doc.path} if entry.draft and not b.data.include_drafts else set()
+        found[doc.path] = _excuse_drafts(b.problems.items, drafts)
+        problems.items.extend(found[doc.path])
         updated.append(entry)
     return updated
 

@@ -19,6 +19,7 @@ files but must not change the ones it was given in place.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import errno
 import fcntl
 import hashlib
@@ -411,8 +412,7 @@ def write_site(out: Path, files: list[OutputFile],
             if target.is_dir() and not target.is_symlink():  # a folder stands where a file must go
                 shutil.rmtree(target)
             if intact.get(rel) == digest:  # the published copy has these bytes: share it
-                from .render import OutputFile
-                f = OutputFile(rel, source=out / rel, digest=digest)
+                f = dataclasses.replace(f, data=None, source=out / rel, digest=digest)
             _place(f, target, linkable, stage)
         manifest: Manifest = {}
         hook: list[str] | None = None

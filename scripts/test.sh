@@ -10,4 +10,6 @@ PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 bash scripts/install-test-deps.sh
-exec .venv/bin/python -m pytest -n 2 "$@"
+# --dist loadfile: a module's tests share one worker, so module fixtures (built sites, the
+# fuzz run's example count) are made once and counted whole.
+exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"

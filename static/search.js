@@ -122,7 +122,7 @@
     var q = markQuery.replace(NOT_HAN, "");
     if (!ONLY_HAN.test(text) || q.length < 2) return true;
     for (var i = 0; i + 2 <= text.length; i++) {
-      if (q.indexOf(text.substr(i, 2)) >= 0) return true;
+      if (q.indexOf(text.slice(i, i + 2)) >= 0) return true;
     }
     return false;
   }
@@ -143,14 +143,18 @@
     });
     var start = true;
     parts.forEach(function (part, i) {
-      var before = i > 0 ? parts[i - 1].text.slice(-1) : "";  /* a stop right after a mark */
-      var text = (before + part.text).replace(BLOCK_STOP, "$1。").replace(AFTER_STOP, "。").slice(before.length);
+      /* the characters on either side, for a stop right after or right before a mark */
+      var before = i > 0 ? parts[i - 1].text.slice(-1) : "";
+      var after = i + 1 < parts.length ? parts[i + 1].text.charAt(0) : "";
+      var text = (before + part.text + after).replace(BLOCK_STOP, "$1。").replace(AFTER_STOP, "。")
+        .slice(before.length, after ? -after.length : undefined);
       if (start) text = text.replace(/^[\s.,;:·、，。；：…]+/, "");
       if (!text) return;
       start = false;
       if (part.mark && !worthMarking(text.trim())) {
         into.appendChild(document.createTextNode(text));
       } else if (part.mark) {  /* a space Pagefind left inside a mark goes outside it */
+        if (/^ /.test(text)) into.appendChild(document.createTextNode(" "));
         var m = document.createElement("mark");
         m.textContent = text.trim();
         into.appendChild(m);

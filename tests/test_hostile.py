@@ -25,10 +25,9 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-HERE = Path(__file__).resolve().parent
 
 
-from tests.conftest import TODAY, run_build, snapshot, write_site  # noqa: E402
+from tests.conftest import run_build, write_site
 
 # Each payload, if it ever ran, would call alert/console or reach evil.example: the browser test
 # counts those. Numbered, so a failure names the payload.

@@ -138,7 +138,7 @@ def test_chart_colours_stand_out_and_patterns_differ():
 # The main test site
 # ---------------------------------------------------------------------------------------------
 
-SITE_YAML = BASE_YAML.replace("language: zh-CN\n", "language: zh-CN\npaginate: 5\n")
+SITE_YAML = BASE_YAML + "paginate: 5\n"
 
 PEOPLE = {
     "content/deputies/zhang-ming-hua.md": "---\nname: 张明华\nrole: 人大代表\n---\n医生。\n",

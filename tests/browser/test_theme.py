@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
 
 
 from tests.browser.conftest import AXE, artifact, open_page, serve  # noqa: E402  (plain helpers)
