@@ -71,3 +71,6 @@ class BuildFailed(Exception):
     def __init__(self, problems: Problems):
         super().__init__(f"{len(problems.errors)} content error(s)")
         self.problems = problems
+
+    def __reduce__(self):  # pickled whole (pipeline.py passes it from the rendering process)
+        return (BuildFailed, (self.problems,))

@@ -19,7 +19,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHINA = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
 SITE_FOLDERS = ("content", "media", "templates", "static")  # the site's own inputs
 THEME_FOLDERS = ("templates", "static")  # the generator's, overridden by the site's
-ENVIRONMENT = ("PAGEFIND_BINARY_PATH",)  # settings read from the environment during a build
+BUNDLE_ENV = "CONGRESS_SEARCH_BUNDLE_PAGES"  # most pages in one bundle of the search index (search.py)
+ENVIRONMENT = ("PAGEFIND_BINARY_PATH", BUNDLE_ENV)  # settings read from the environment during a build
 
 
 def china_today() -> dt.date:

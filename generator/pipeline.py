@@ -20,6 +20,7 @@ from typing import Callable
 
 from .cache import CACHE_DIR, Store, fingerprint
 from .errors import Problem
+from .procs import apart
 from .inputs import PROJECT_DIR, china_today, input_signature  # noqa: F401  (re-exported)
 from .writer import (Stage, check_output_dir, output_lock, output_token, published_files, write_site,
                      written_token)
@@ -75,27 +76,52 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
             return BuildResult(out=out, counts=Counter(last["counts"]), files=last["files"], changed=False,
                                warnings=last["warnings"], seconds=time.perf_counter() - started,
                                unchanged=sum(last["counts"].values()))
-        from .builder import Builder
-        from .discovery import discovery_files
-        from .search import IndexMemory, index_site
+        from .search import IndexMemory, index_step
 
         stage = Stage(out)  # rendered pages go to files beside the output at once, not into memory
         try:
-            builder = Builder(site_dir, include_drafts=include_drafts, today=day, cache_dir=site_dir / CACHE_DIR,
-                              output_dir=out, jobs=jobs, progress=progress, autosave=False, stage=stage)
-            result = builder.build()
-            files = result.files + discovery_files(result.site, result.routes)  # feeds, sitemap, robots.txt, open data
-            same = unchanged_pages(out, result.kinds, result.files)  # for the summary line
-            try:
-                memory = IndexMemory(store, "search-" + fingerprint(str(out.resolve()))[:16], out)
-                changed = write_site(out, files, before_swap=index_site(result.site, memory))  # Pagefind, on the temp folder
-            finally:
-                builder.save()  # the work stays good for the next run even if publishing failed
+            made = apart(lambda: _make(site_dir, out, include_drafts, day, jobs, progress, stage))
+            same = unchanged_pages(out, made.kinds, made.files)  # for the summary line
+            memory = IndexMemory(store, "search-" + fingerprint(str(out.resolve()))[:16], out)
+            changed = write_site(out, made.files,
+                                 before_swap=index_step(made.search, made.language, memory, made.copies))
         finally:
             stage.close()
-        store.save(name, {"inputs": inputs, "token": written_token(out), "counts": dict(result.counts),
-                          "files": len(files), "warnings": result.problems.warnings})
-    return BuildResult(out=out, counts=result.counts, files=len(files), changed=changed,
-                       warnings=result.problems.warnings, seconds=time.perf_counter() - started,
-                       written=Counter(k for path, k in result.kinds.items() if path not in same),
+        store.save(name, {"inputs": inputs, "token": written_token(out), "counts": dict(made.counts),
+                          "files": len(made.files), "warnings": made.warnings})
+    return BuildResult(out=out, counts=made.counts, files=len(made.files), changed=changed,
+                       warnings=made.warnings, seconds=time.perf_counter() - started,
+                       written=Counter(k for path, k in made.kinds.items() if path not in same),
                        unchanged=len(same))
+
+
+@dataclass
+class Made:
+    """What the model and rendering hand to publishing: plain data, no model (see `apart`)."""
+
+    files: list
+    counts: Counter
+    warnings: list[Problem]
+    kinds: dict[str, str]
+    search: list  # search.SearchPlan
+    copies: dict[str, str]  # search.copy_digests
+    language: str
+
+
+def _make(site_dir: Path, out: Path, include_drafts: bool, day: dt.date, jobs: int | None,
+          progress: Callable[[int, int], None] | None, stage: Stage) -> Made:
+    """Read, model, render (pages go to `stage`), and keep the work in .cache for the next run."""
+    from .builder import Builder
+    from .discovery import discovery_files
+    from .search import copy_digests, search_plan
+
+    builder = Builder(site_dir, include_drafts=include_drafts, today=day, cache_dir=site_dir / CACHE_DIR,
+                      output_dir=out, jobs=jobs, progress=progress, autosave=False, stage=stage)
+    result = builder.build()
+    assert result.site is not None
+    files = result.files + discovery_files(result.site, result.routes)  # feeds, sitemap, robots.txt, open data
+    search = search_plan(result.site)
+    copies = copy_digests(search, files)
+    builder.save()  # before publishing (with the feeds' and search's memos): good for the next run even if that fails
+    return Made(files, result.counts, result.problems.warnings, result.kinds, search, copies,
+                result.site.config.language)

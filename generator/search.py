@@ -2,7 +2,7 @@
 
 Pagefind (the PyPI package `pagefind[extended]`, pinned in requirements.txt)
 indexes the rendered pages in the writer's working folder before it is swapped
-in (`write_site(..., before_swap=index_site(site))`), so a failed index leaves
+in (`write_site(..., before_swap=index_step(...))`), so a failed index leaves
 the published site untouched. Only the main content of published entries is
 indexed: `<main data-pagefind-body>` (base.html) minus the lists of other pages
 (EXCLUDE). Its output is then put in a stable order (pagefind_order.py).
@@ -18,10 +18,16 @@ phrase (of single characters where the browser leaves some), and lists the
 pages holding the literal text first.
 
 Pagefind reads a copy of each indexed page cut to its head and <main> (search_page):
-the same index, fewer bytes to parse. When that copy of every page is what it was
-for the index the output already publishes (a template changed outside <main>,
-feeds or lists changed), the published index is linked into the new output and
-Pagefind does not run (IndexMemory); the writer's manifest vouches for its files.
+the same index, fewer bytes to parse.
+
+Bundles: Pagefind holds a whole index in memory while making it (about 0.5 MB a page)
+and cannot update one. A site of more than SHARD_PAGES indexed pages (or what
+CONGRESS_SEARCH_BUNDLE_PAGES says) is indexed as several bundles, each of one stretch
+of dates (plan_shards), made by Pagefind runs side by side within a memory budget and
+merged in the browser (static/search.js). A bundle whose copies are what they were for
+a bundle the output already publishes (a template changed outside <main>, an edit in
+another bundle, feeds or lists changed) is linked into the new output instead of made
+again (IndexMemory); the writer's manifest vouches for its files.
 """
 
 from __future__ import annotations
@@ -41,10 +47,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from .cache import Memo, generator_key
 from .errors import BuildFailed, Problems
+from .inputs import BUNDLE_ENV
 from .markdown import plain_text
 from .models import Entry, News, Person, Report, Session, Site, Suggestion, Voice
 from .pagefind_order import stabilise_or_fail
+from .procs import die_with_build
 from .urls import PAGEFIND_DIR, output_path
 from .writer import file_digest, published_hook_files
 
@@ -57,6 +66,8 @@ TIMEOUT = 900  # seconds; a 2,000-page site indexes in a few seconds
 # variable ("UNSTABLE": re-check it when the pinned version changes).
 CHUNK_ENV, CHUNK_SIZE = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE", "5000"
 CHARS_BODY = 600  # characters of a page's body in its `chars` field (see index_text)
+_CHARS = Memo("search.index_text")  # digest of a page's parts -> its `chars` field
+_COPIES = Memo("search.copies")  # (page digest, digest of its `chars`) -> digest of what Pagefind reads
 # Parts of <main> that list or repeat other pages, or are controls: not this page's content.
 EXCLUDE = (".items", ".voice-index", ".voice-cards", ".person-cards", ".pagination", ".toc",
            "[data-read-aloud]", ".badge", ".notice-draft", "[aria-hidden='true']", "[data-search-skip]")
@@ -102,7 +113,7 @@ def search_meta(entry: Entry | None) -> list[SearchField]:
     if date.year > 1:
         fields.append(SearchField("meta", "date", f"{date.year}年{date.month}月{date.day}日"))
     # Every page needs the sort key, or a sorted search leaves it out: undated pages sort last.
-    fields.append(SearchField("sort", "date", date.isoformat() if date.year > 1 else "0000-00-00"))
+    fields.append(SearchField("sort", "date", sort_value(entry)))
     for topic in entry.topics:
         fields.append(SearchField("filter", "topic", topic.name))
     people = people_named(entry)
@@ -110,6 +121,12 @@ def search_meta(entry: Entry | None) -> list[SearchField]:
         fields.append(SearchField("meta", "people", " / ".join(spaced(name) for name in people)))
         fields += [SearchField("filter", "person", name) for name in people]
     return fields
+
+
+def sort_value(entry: Entry) -> str:
+    """A page's key for "newest first": its date, or 0000-00-00 (last) when it has none."""
+    date = entry.sort_date
+    return date.isoformat() if date.year > 1 else "0000-00-00"
 
 
 CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -130,12 +147,18 @@ def index_text(entry: Entry) -> str:
 
     Only the opening (CHARS_BODY characters): what a reader names (a person, a place, the
     subject) is there, and the field costs index and fragment bytes for every character.
-    Deeper text is still found as Pagefind segments it.
+    Deeper text is still found as Pagefind segments it. Memoised by the digest of the parts
+    (kept in .cache like the feeds' memo): a rebuild after one edit spells out one page.
     """
     parts = [entry.title, *people_named(entry), getattr(entry, "speaker_title", ""),
              getattr(entry, "subtitle", ""), getattr(entry, "occupation", ""),
-             *(t.name for t in entry.topics), plain_text(entry.html)[:CHARS_BODY]]
-    return spaced(" ".join(p for p in parts if p))
+             *(t.name for t in entry.topics)]
+    key = hashlib.sha1("\0".join([*parts, entry.html]).encode("utf-8", "surrogatepass")).hexdigest()
+    hit = _CHARS.get(key)
+    if hit is None:
+        text = " ".join(p for p in [*parts, plain_text(entry.html)[:CHARS_BODY]] if p)
+        hit = _CHARS[key] = spaced(text)
+    return hit
 
 
 def people_named(entry: Entry) -> list[str]:
@@ -184,36 +207,18 @@ def find_pagefind() -> Path:
 _BANNER = re.compile(r"Running Pagefind v(\S+)( \(Extended\))?")
 
 
-def _die_with_build() -> Callable[[], None] | None:
-    """For Pagefind's process: SIGKILL it when the build dies (Linux PR_SET_PDEATHSIG).
-
-    A build killed outright (kill -9, the OOM killer) would otherwise leave Pagefind
-    running on, still writing into the working folder that the next build reuses.
-    Only where the build is this process's one thread (the command line): a function
-    run between fork and exec is unsafe while other threads run (the preview server).
-    """
-    if not sys.platform.startswith("linux") or threading.active_count() > 1:
-        return None
-    import ctypes
-
-    prctl = ctypes.CDLL(None, use_errno=True).prctl
-    parent = os.getpid()
-
-    def arm() -> None:
-        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() != parent:  # the build died before the line above took effect
-            os._exit(1)
-
-    return arm
-
-
-def search_page(page: str, chars: str) -> str:
+def search_page(page: str, chars: str, bundle: str = "") -> str:
     """What Pagefind reads of one page: its head with the `chars` field added, and its <main>.
+
+    `bundle`: the id of the page's bundle where the index has several, as a filter
+    (static/search.js lists a search by filters alone bundle by bundle, newest first).
 
     The header, navigation and footer are left out (Pagefind would parse them only to skip
     them), unless a site's own templates put Pagefind attributes there: then the whole page.
     """
     field = f'<meta data-pagefind-meta="chars[content]" content="{html.escape(chars)}">\n'
+    if bundle:
+        field += f'<meta data-pagefind-filter="{BUNDLE_FILTER}[content]" content="{html.escape(bundle)}">\n'
     head, sep, body = page.partition("</head>")
     if not sep:
         return field + page
@@ -223,65 +228,153 @@ def search_page(page: str, chars: str) -> str:
     return f"{head}{field}</head>\n<body>\n{body[start:end]}</main>\n</body>\n</html>\n"
 
 
-def _search_pages(folder: Path, pages: dict[str, str]) -> Iterator[tuple[str, bytes]]:
+def _search_pages(folder: Path, pages: dict[str, str], bundle: str) -> Iterator[tuple[str, bytes]]:
     for rel, chars in sorted(pages.items()):
-        yield rel, search_page((folder / rel).read_text(encoding="utf-8"), chars).encode("utf-8")
+        yield rel, search_page((folder / rel).read_text(encoding="utf-8"), chars, bundle).encode("utf-8")
 
 
-def index_key(folder: Path, pages: dict[str, str], settings: str) -> str:
-    """The digest of everything Pagefind reads (and of its version, binary and settings).
+# -- the index in bundles -------------------------------------------------------------
+# Pagefind holds a whole index in memory while it builds it (about 0.5 MB a page with the
+# `chars` field: 1 GB at 2,000 pages, 8 GB at 20,000) and cannot update one. So a big site's
+# index is made as several bundles of at most SHARD_PAGES pages, which static/search.js
+# merges in the browser (Pagefind's mergeIndex); a site of up to SHARD_PAGES pages, like a
+# district's, has one bundle, as before.
+SHARD_PAGES = 1000  # the default; BUNDLE_ENV sets another (a machine with less memory, the tests)
+BUNDLES = "bundles.json"  # in the first bundle: the ids of all, newest first (static/search.js)
+BUNDLE_FILTER = "bundle"  # the filter naming a page's bundle, where there are several
+TOGETHER_PAGES = 1200  # Pagefind runs side by side (one a core) while their pages add up to no more
 
-    Pagefind's output is a function of it: the same key, the same index (IndexMemory).
+
+@dataclass(frozen=True)
+class Shard:
+    """One Pagefind bundle of the index: the published pages of one stretch of dates."""
+
+    folder: str  # in the output: PAGEFIND_DIR (the newest pages) or PAGEFIND_DIR/<id>
+    entries: tuple[Entry, ...]
+    id: str = ""  # 10 hex digits from its oldest page's path, where there are several bundles
+
+
+def bundle_pages() -> int:
+    """The most pages in one bundle: BUNDLE_ENV if it holds a whole number over 0, else SHARD_PAGES."""
+    value = os.environ.get(BUNDLE_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else SHARD_PAGES
+
+
+def _hash_int(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def plan_shards(site: Site, limit: int | None = None) -> list[Shard]:
+    """The bundles of the index, newest pages first (the first is the one at PAGEFIND_DIR).
+
+    Pages in date order are cut after a page whose path hashes to a boundary
+    (content-defined chunking, as rsync and restic cut files), with bundles of limit/4 to
+    limit pages. So the same pages always make the same bundles (a clean build and an
+    incremental one publish the same bytes), an edited page changes only its own bundle,
+    and an added or removed one its own and at most the next. Bundles follow the dates so
+    that their newest-first lists, one after the other, are newest first (static/search.js).
     """
-    digest = hashlib.blake2b(repr((PAGEFIND_VERSION, CHUNK_SIZE, EXCLUDE, settings)).encode(), digest_size=20)
-    for rel, data in _search_pages(folder, pages):
-        digest.update(b"%d:%s\0%d:" % (len(rel.encode()), rel.encode(), len(data)))
-        digest.update(data)
+    limit = max(1, limit or bundle_pages())
+    order = sorted(indexed_entries(site), key=lambda e: (sort_value(e), output_path(e.url)))
+    if len(order) <= limit:
+        return [Shard(PAGEFIND_DIR, tuple(order))] if order else []
+    low, every = max(1, limit // 4), max(1, limit // 2)
+    chunks: list[list[Entry]] = [[]]
+    for entry in order:
+        chunks[-1].append(entry)
+        size = len(chunks[-1])
+        if size >= limit or (size >= low and _hash_int(output_path(entry.url)) % every == 0):
+            chunks.append([])
+    chunks = [c for c in reversed(chunks) if c]
+    ids = [hashlib.blake2b(output_path(c[0].url).encode(), digest_size=5).hexdigest() for c in chunks]
+    return [Shard(PAGEFIND_DIR if n == 0 else f"{PAGEFIND_DIR}/{ids[n]}", tuple(c), ids[n])
+            for n, c in enumerate(chunks)]
+
+
+def _copy_digest(page: bytes, chars: str, bundle: str) -> str:
+    copy = search_page(page.decode("utf-8"), chars, bundle)
+    return hashlib.blake2b(copy.encode("utf-8"), digest_size=20).hexdigest()
+
+
+def copy_digests(plan: SearchPlan, files: list) -> dict[str, str]:
+    """The digest of what Pagefind reads of each indexed page (search_page), by output path.
+
+    Memoised by the page's digest and its `chars` text (kept in .cache): a rebuild reads
+    only the pages that changed. A page changed outside <main> (a template's header) gives
+    Pagefind the same input, so its bundle is reused (IndexMemory).
+    """
+    by_path = {f.path: f for f in files}
+    found: dict[str, str] = {}
+    for _, bundle, pages in plan:
+        for rel, chars in pages.items():
+            file = by_path.get(rel)
+            if file is None or not file.digest:
+                continue
+            key = (file.digest, hashlib.sha1(chars.encode("utf-8", "surrogatepass")).hexdigest(), bundle)
+            hit = _COPIES.get(key)
+            if hit is None:
+                data = file.data if file.data is not None else Path(file.source).read_bytes()
+                hit = _COPIES[key] = _copy_digest(data, chars, bundle)
+            found[rel] = hit
+    return found
+
+
+def _key(folder: Path, bundle: str, pages: dict[str, str], copies: dict[str, str], settings: str) -> str:
+    """The digest of everything one Pagefind run reads, and of how: the generator (search_page),
+    Pagefind's version, binary and settings. The same key, the same bundle (IndexMemory)."""
+    digest = hashlib.blake2b(repr((generator_key(), PAGEFIND_VERSION, CHUNK_SIZE, EXCLUDE, settings)).encode(),
+                             digest_size=20)
+    for rel, chars in sorted(pages.items()):
+        copy = copies.get(rel) or _copy_digest((folder / rel).read_bytes(), chars, bundle)
+        digest.update(f"{len(rel)}:{rel}\0{copy}\0".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
-
-
-def index_copy(folder: Path, scratch: Path, pages: dict[str, str]) -> None:
-    """Write what Pagefind reads of each page into `scratch` (search_page)."""
-    for rel, data in _search_pages(folder, pages):
-        target = scratch / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
 
 
 @dataclass(frozen=True)
 class IndexMemory:
-    """The index the published output holds, and the digest of what Pagefind read to make it.
+    """The bundles the published output holds, each with the digest of what Pagefind read.
 
-    When a build's pages give Pagefind the same input (a template changed outside <main>,
-    a draft edited, the feeds changed), the published index files are linked into the new
-    output instead of indexing again. Trusted only while the writer's manifest says the
-    published files are exactly as written; anything else and Pagefind runs.
+    A bundle whose pages give Pagefind the same input as a published one (a template
+    changed outside <main>, another bundle's page edited, the feeds changed) is linked
+    into the new output instead of indexed again. Trusted only while the writer's
+    manifest says the published files are exactly as written; anything else and Pagefind runs.
     """
 
     store: Any  # cache.Store
     name: str
     out: Path
 
-    def recall(self, key: str) -> dict[str, Path] | None:
-        """The published index files (output path -> file) if they were made from `key`."""
+    def recall(self) -> dict[str, dict[str, Path]]:
+        """Published bundles by key: key -> {path inside the bundle: published file}."""
         last = self.store.load(self.name)
-        if not isinstance(last, dict) or last.get("key") != key or not last.get("files"):
-            return None
+        bundles = last.get("bundles") if isinstance(last, dict) else None
+        if not isinstance(bundles, list):
+            return {}
         there = published_hook_files(self.out)
-        if set(there) != set(last["files"]) or any(there[rel][0] != d for rel, d in last["files"].items()):
-            return None
-        return {rel: path for rel, (_, path) in there.items()}
+        found: dict[str, dict[str, Path]] = {}
+        for item in bundles:
+            try:
+                key, folder, files = item["key"], item["folder"], item["files"]
+                paths = {rel: there[f"{folder}/{rel}"] for rel in files}
+            except (TypeError, KeyError):
+                continue
+            if paths and all(paths[rel][0] == digest for rel, digest in files.items()):
+                found[key] = {rel: path for rel, (_, path) in paths.items()}
+        return found
 
-    def remember(self, key: str, folder: Path) -> None:
-        bundle = folder / PAGEFIND_DIR
-        files = {f"{PAGEFIND_DIR}/{p.relative_to(bundle).as_posix()}": file_digest(p.read_bytes())
-                 for p in sorted(bundle.rglob("*")) if p.is_file()}
-        self.store.save(self.name, {"key": key, "files": files})
+    def remember(self, bundles: list[tuple[str, str, dict[str, str]]]) -> None:
+        """(key, folder in the output, {path inside: digest}) of every bundle just published."""
+        self.store.save(self.name, {"bundles": [{"key": k, "folder": f, "files": files} for k, f, files in bundles]})
 
 
-def _link_index(files: dict[str, Path], folder: Path) -> None:
+def _bundle_files(bundle: Path) -> dict[str, str]:
+    return {p.relative_to(bundle).as_posix(): file_digest(p.read_bytes()) for p in sorted(bundle.rglob("*"))
+            if p.is_file()}
+
+
+def _link_index(files: dict[str, Path], bundle: Path) -> None:
     for rel, source in sorted(files.items()):
-        target = folder / rel
+        target = bundle / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source, target)
@@ -289,39 +382,42 @@ def _link_index(files: dict[str, Path], folder: Path) -> None:
             shutil.copyfile(source, target)
 
 
-def run_pagefind(folder: Path, *, pages: dict[str, str], language: str,
-                 memory: IndexMemory | None = None) -> dict | None:
-    """Index `pages` (output path -> `chars` text) of `folder` into folder/pagefind/; raise BuildFailed on any doubt.
+@dataclass
+class _Run:
+    """One Pagefind process: a folder of pages in, one bundle out."""
 
-    None when `memory` had the same index published and it was linked in instead.
-    """
-    binary = find_pagefind()
-    key = index_key(folder, pages, f"{language}\0{binary}") if memory is not None else ""
-    same = memory.recall(key) if memory is not None else None
-    if same is not None:
-        _link_index(same, folder)
-        return None
-    # The copy Pagefind reads goes inside the working folder, not /tmp: if the build is killed,
-    # it goes with that folder, which the next build clears (writer.write_site), never left behind.
-    scratch = Path(tempfile.mkdtemp(prefix=".search-", dir=folder))
-    try:
-        index_copy(folder, scratch, pages)
-        cmd = [str(binary), "--site", str(scratch), "--output-path", str(folder / PAGEFIND_DIR),
-               "--exclude-selectors", ", ".join(EXCLUDE)]
+    pages: Path
+    bundle: Path
+    count: int
+    log: Path
+    proc: subprocess.Popen | None = None
+
+
+def _start(binary: Path, run: _Run) -> None:
+    cmd = [str(binary), "--site", str(run.pages), "--output-path", str(run.bundle),
+           "--exclude-selectors", ", ".join(EXCLUDE)]
+    with open(run.log, "wb") as log:
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT,
-                                  env={**os.environ, "NO_COLOR": "1", CHUNK_ENV: CHUNK_SIZE},
-                                  preexec_fn=_die_with_build())
-        except subprocess.TimeoutExpired:
-            raise _fail(f"Pagefind 运行超过 {TIMEOUT} 秒仍未结束。") from None
+            run.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                        env={**os.environ, "NO_COLOR": "1", CHUNK_ENV: CHUNK_SIZE},
+                                        preexec_fn=die_with_build())
         except OSError as exc:
             raise _fail(f"无法运行 Pagefind（{binary}）：{exc.strerror or exc}。") from None
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    output = (proc.stdout or "") + (proc.stderr or "")
-    if proc.returncode != 0:
+
+
+def _wait(run: _Run) -> None:
+    """Wait for one run and check what it says: the version, the extended build, data-pagefind-body."""
+    assert run.proc is not None
+    try:
+        code = run.proc.wait(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        run.proc.kill()
+        run.proc.wait()
+        raise _fail(f"Pagefind 运行超过 {TIMEOUT} 秒仍未结束。") from None
+    output = run.log.read_text(encoding="utf-8", errors="replace")
+    if code != 0:
         last = next((line.strip() for line in reversed(output.splitlines()) if line.strip()), "没有输出")
-        raise _fail(f"Pagefind 运行失败（退出码 {proc.returncode}）：{last}")
+        raise _fail(f"Pagefind 运行失败（退出码 {code}）：{last}")
     banner = _BANNER.search(output)
     if banner is None or banner.group(1) != PAGEFIND_VERSION or not banner.group(2):
         found = f"{banner.group(1)}{'（扩展版）' if banner.group(2) else '（非扩展版）'}" if banner else "未知版本"
@@ -329,39 +425,119 @@ def run_pagefind(folder: Path, *, pages: dict[str, str], language: str,
     if "Did not find a data-pagefind-body" in output:
         raise _fail("正文页面的 <main> 没有 data-pagefind-body，索引会收进导航和页脚。",
                     fix="在 templates/base.html 的 <main> 上保留 data-pagefind-body（网站自己的模板也要有）。")
-    bundle = folder / PAGEFIND_DIR
+
+
+def _run_all(binary: Path, runs: list[_Run]) -> None:
+    """Every run, side by side up to one a core while their pages stay within TOGETHER_PAGES."""
+    pending, running = list(runs), []
+    slots = max(1, min(2, os.cpu_count() or 1))
+    try:
+        while pending or running:
+            while pending and (not running or (len(running) < slots and
+                                               sum(r.count for r in running) + pending[0].count <= TOGETHER_PAGES)):
+                _start(binary, pending[0])
+                running.append(pending.pop(0))
+            _wait(running.pop(0))
+    finally:
+        for run in running:
+            if run.proc is not None and run.proc.poll() is None:
+                run.proc.kill()
+                run.proc.wait()
+
+
+def _finish(bundle: Path, count: int, language: str) -> None:
+    """Check one new bundle's page count and language, put it in a stable order, drop what search.js does not use."""
     stabilise_or_fail(bundle)  # Pagefind orders filter values at random: sort them (pagefind_order.py)
     try:
         entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise _fail("Pagefind 没有写出 pagefind-entry.json，搜索索引不完整。") from None
-    languages = entry.get("languages", {})
-    counts = {lang: info.get("page_count", 0) for lang, info in languages.items()}
+    counts = {lang: info.get("page_count", 0) for lang, info in entry.get("languages", {}).items()}
     want = language.lower()
-    if set(counts) != {want} or counts[want] != len(pages):
+    if set(counts) != {want} or counts[want] != count:
         got = "、".join(f"{lang} {n} 页" for lang, n in sorted(counts.items())) or "0 页"
-        raise _fail(f"搜索索引应收录 {len(pages)} 个 {language} 页面，实际收录：{got}。",
+        raise _fail(f"搜索索引应收录 {count} 个 {language} 页面，实际收录：{got}。",
                     fix="每个页面都要有 <html lang=\"" + language + "\">（见 templates/base.html）；改过模板时请核对。")
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
     playground = bundle / "playground"
     if playground.is_dir():
         shutil.rmtree(playground)
+
+
+def run_pagefind(folder: Path, shards: SearchPlan, *, language: str,
+                 memory: IndexMemory | None = None, copies: dict[str, str] | None = None) -> int:
+    """Index each bundle's pages (output path -> `chars` text) of `folder` into folder/<bundle>.
+
+    Returns how many bundles Pagefind made (the others were published already and are
+    linked in, `memory`); raises BuildFailed on any doubt.
+    """
+    binary = find_pagefind()
+    settings = f"{language}\0{binary}"
+    known = memory.recall() if memory is not None else {}
+    # Pagefind's input and output go inside the working folder, not /tmp: if the build is killed,
+    # they go with that folder, which the next build clears (writer.write_site), never left behind.
+    work = Path(tempfile.mkdtemp(prefix=".search-", dir=folder))
+    made: list[tuple[str, str, Path]] = []
+    runs: list[_Run] = []
+    try:
+        for n, (name, bundle_id, pages) in enumerate(shards):
+            key = _key(folder, bundle_id, pages, copies or {}, settings)
+            bundle = work / f"bundle-{n}"
+            if key in known:
+                _link_index(known[key], bundle)
+            else:
+                copy = work / f"pages-{n}"
+                for rel, blob in _search_pages(folder, pages, bundle_id):
+                    target = copy / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(blob)
+                runs.append(_Run(copy, bundle, len(pages), work / f"log-{n}"))
+            made.append((key, name, bundle))
+        _run_all(binary, runs)
+        for run in runs:
+            _finish(run.bundle, run.count, language)
+        bundles = [(key, name, _bundle_files(bundle)) for key, name, bundle in made]
+        shutil.rmtree(folder / PAGEFIND_DIR, ignore_errors=True)
+        for _, name, bundle in sorted(made, key=lambda m: m[1]):  # PAGEFIND_DIR first: the others go inside it
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            os.rename(bundle, folder / name)
+        # Every bundle's id, newest pages first: search.js merges the others (PAGEFIND_DIR/<id>/)
+        # into the first, and lists a search by filters alone bundle by bundle. [] for one bundle.
+        ids = [bundle_id for _, bundle_id, _ in shards if bundle_id]
+        (folder / PAGEFIND_DIR / BUNDLES).write_text(json.dumps(ids) + "\n", encoding="utf-8")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     if memory is not None:
-        memory.remember(key, folder)
-    return entry
+        memory.remember(bundles)
+    return len(runs)
+
+
+SearchPlan = list[tuple[str, str, dict[str, str]]]  # (folder, id, {output path: `chars` text}) of each bundle
+
+
+def search_plan(site: Site) -> SearchPlan:
+    """What the index holds, bundle by bundle: plain data, made where the model is (pipeline.py)."""
+    return [(s.folder, s.id, {output_path(e.url): index_text(e) for e in s.entries}) for s in plan_shards(site)]
+
+
+def index_step(plan: SearchPlan, language: str, memory: IndexMemory | None = None,
+               copies: dict[str, str] | None = None) -> Callable[[Path], None]:
+    """The writer's `before_swap` step: index the finished temporary folder with Pagefind.
+
+    `copies`: copy_digests of the pages, where known (the others are read then).
+    """
+
+    def before_swap(folder: Path) -> None:
+        if plan:  # Pagefind refuses an empty site; search.js then says there is nothing yet
+            run_pagefind(folder, plan, language=language, memory=memory, copies=copies)
+
+    return before_swap
 
 
 def index_site(site: Site, memory: IndexMemory | None = None) -> Callable[[Path], None]:
-    """The writer's `before_swap` step: index the finished temporary folder with Pagefind."""
-    pages = {output_path(e.url): index_text(e) for e in indexed_entries(site)}
-    language = site.config.language
-
-    def before_swap(folder: Path) -> None:
-        if pages:  # Pagefind refuses an empty site; search.js then says there is nothing yet
-            run_pagefind(folder, pages=pages, language=language, memory=memory)
-
-    return before_swap
+    """`index_step` for a site model (the preview server)."""
+    return index_step(search_plan(site), site.config.language, memory)
 
 
 KIND_ORDER = ("代表心声", "委员心声", "市民热议", "新闻", "工作报告", "代表建议", "会议", "人大代表", "政协委员", "页面")

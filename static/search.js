@@ -27,20 +27,42 @@
   var bundle = new URL(root.getAttribute("data-bundle"), document.baseURI).href;
   var siteRoot = new URL(root.getAttribute("data-root"), document.baseURI).pathname;
   var loading = null;
+  var siteCounts = null;
+  var bundleIds = [];
   var results = [];
   var shown = 0;
   var seq = 0;
   var timer = 0;
 
+  /* A big site's index comes in several bundles (generator/search.py: Pagefind holds a whole
+     index in memory while making it), each of one stretch of dates. bundles.json in the first
+     lists their ids, newest pages first ([] for one bundle); the others are at <first>/<id>/.
+     Pagefind merges them into one search (they share its WebAssembly) and ranks a text search
+     across all; but it interleaves their "newest first" lists, so a search by filters alone
+     is run bundle by bundle (each page has its bundle's id as a filter) and the lists joined. */
+  var SHARED = { baseUrl: siteRoot, excerptLength: 36, ranking: { metaWeights: { title: 5, people: 4, chars: 0.1 } } };
   function load() {
     if (!loading) {
+      var others = fetch(bundle + "bundles.json").then(function (r) {
+        if (!r.ok) throw new Error("bundles.json: " + r.status);
+        return r.json();
+      });
       loading = import(bundle + "pagefind.js").then(function (pf) {
-        return Promise.resolve(pf.options({
-          basePath: bundle, baseUrl: siteRoot, excerptLength: 36, noWorker: true,
-          ranking: { metaWeights: { title: 5, people: 4, chars: 0.1 } }
-        }))
+        var options = { basePath: bundle, noWorker: true };
+        Object.keys(SHARED).forEach(function (k) { options[k] = SHARED[k]; });
+        return Promise.resolve(pf.options(options))
           .then(function () { return pf.init ? pf.init() : null; })
-          .then(function () { return pf; });
+          .then(function () { return others; })
+          .then(function (ids) {
+            bundleIds = ids;
+            return Promise.all(ids.slice(1).map(function (id) {
+              return pf.mergeIndex(new URL(id + "/", bundle).href, SHARED);
+            }));
+          })
+          /* Pagefind counts filter values only once their index is loaded: load it now, and keep
+             the whole site's counts for searches by filter alone (they have no "total" of their own). */
+          .then(function () { return pf.filters(); })
+          .then(function (all) { siteCounts = all; return pf; });
       });
       loading.catch(function () { loading = null; });
     }
@@ -86,6 +108,19 @@
   }
 
   function setStatus(text) { status.textContent = text; }
+
+  /* Pages matching the filters, newest first: in each bundle, the bundles one after the other. */
+  function newestFirst(pf, f) {
+    var ids = bundleIds.length > 1 ? bundleIds : [null];
+    return Promise.all(ids.map(function (id) {
+      var only = {};
+      Object.keys(f).forEach(function (k) { only[k] = f[k]; });
+      if (id) only.bundle = id;
+      return pf.search(null, { filters: only, sort: { date: "desc" } });
+    })).then(function (found) {
+      return { results: [].concat.apply([], found.map(function (r) { return r.results; })) };
+    });
+  }
 
   function remember(q, f) {
     var params = new URLSearchParams();
@@ -219,7 +254,7 @@
     setStatus("正在搜索…");
     root.setAttribute("aria-busy", "true");
     return load().then(function (pf) {
-      var runs = [pf.search(q || null, q ? { filters: f } : { filters: f, sort: { date: "desc" } })];
+      var runs = [q ? pf.search(q, { filters: f }) : newestFirst(pf, f)];
       var phrase = exactPhrase(q);
       if (phrase) runs.push(pf.search(phrase, { filters: f }));
       return Promise.all(runs).then(function (found) {
@@ -241,7 +276,7 @@
       loose.results.forEach(function (x) { seen[x.id] = true; (exact[x.id] ? first : rest).push(x); });
       exactList.forEach(function (x) { if (!seen[x.id]) first.push(x); });
       results = first.concat(rest);
-      updateCounts(loose.totalFilters || loose.filters);
+      updateCounts(q ? loose.totalFilters : siteCounts);
       list.textContent = "";
       shown = 0;
       var what = q ? "“" + q + "”" : "所选条件";

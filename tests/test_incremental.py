@@ -96,7 +96,7 @@ OTHER_VOICE = "voices/wang-ting-che/index.html"
 @pytest.fixture(autouse=True)
 def no_search_index(monkeypatch):
     """Pagefind is tested in test_discovery.py; here it would only add seconds."""
-    monkeypatch.setattr(search, "index_site", lambda site, *_, **__: None)
+    monkeypatch.setattr(search, "index_step", lambda *_, **__: None)
 
 
 def _forget_memos() -> None:
@@ -153,6 +153,7 @@ def test_parallel_and_cached_builds_are_byte_identical_to_a_clean_serial_one(tmp
     # then (the preview server's case). This test is about the pool's output, so
     # let it fork here: the worker does nothing that those threads could disturb.
     monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(pipeline, "apart", lambda work: work())  # the spy above counts in this process
     _forget_memos()
     out = tmp_path / "parallel" / "public"
     _build(site, out, jobs=2)  # cold: Markdown and pages over two processes

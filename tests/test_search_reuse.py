@@ -27,14 +27,14 @@ VOICE_MD = "content/voices/zhou-yi-liao.md"
 def pagefind_runs(monkeypatch) -> list[list[str]]:
     """Every Pagefind command the build runs."""
     calls: list[list[str]] = []
-    real = subprocess.run
+    real = subprocess.Popen
 
     def spy(cmd, *args, **kwargs):
         if isinstance(cmd, list) and "--site" in cmd:
             calls.append(cmd)
         return real(cmd, *args, **kwargs)
 
-    monkeypatch.setattr(search.subprocess, "run", spy)
+    monkeypatch.setattr(search.subprocess, "Popen", spy)
     return calls
 
 

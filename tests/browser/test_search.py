@@ -250,3 +250,74 @@ def test_without_javascript_the_box_is_a_link_that_says_so(browser, small_site):
     finally:
         context.close()
         served.server.shutdown()
+
+
+# -- a big site's index in bundles (generator/search.py, tests/test_search_bundles.py) ---------
+
+BUNDLE_LIMIT = 12
+
+
+@pytest.fixture(scope="module")
+def bundled(browser, tmp_path_factory):
+    """A generated site of 60 entries indexed in bundles of at most 12 pages, and its model."""
+    import os
+    import subprocess
+
+    from bench.corpus import generate
+    from generator import search
+    from generator.builder import Builder
+    from generator.inputs import BUNDLE_ENV
+    from tests.conftest import PROJECT, TODAY
+
+    site = tmp_path_factory.mktemp("bundled") / "site"
+    generate(site, 60, seed=11)
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "build", "--site", str(site),
+                             "--today", TODAY.isoformat()], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, BUNDLE_ENV: str(BUNDLE_LIMIT)})
+    assert result.returncode == 0, result.stderr
+    model = Builder(site, today=TODAY).build().site
+    plan = search.plan_shards(model, limit=BUNDLE_LIMIT)
+    assert len(plan) >= 4
+    s = Searcher(browser, site / "public")
+    yield s, model, plan
+    s.close()
+
+
+def _all_results(s: Searcher) -> list[tuple[str, str]]:
+    """Every result of the current search, pressing 更多 until it is gone: (href, date shown)."""
+    while s.page.is_visible("[data-search-more]"):
+        before = s.page.locator(".search-result").count()
+        s.page.click("[data-search-more]")
+        s.page.wait_for_function(f"() => document.querySelectorAll('.search-result').length > {before}")
+    return s.page.eval_on_selector_all(
+        ".search-result", "els => els.map(e => [e.querySelector('a').getAttribute('href'), "
+        "(e.querySelector('.search-result-date') || {}).textContent || ''])")
+
+
+def test_a_bundled_index_finds_pages_of_every_bundle(bundled):
+    s, _, plan = bundled
+    for shard in (plan[0], plan[len(plan) // 2], plan[-1]):  # the first bundle, a middle one, the oldest
+        entry = shard.entries[0]
+        found = s.search(entry.title)
+        assert entry.url in found[:5], (shard.folder, entry.title, found[:5])
+    assert s.log.errors == [] and s.log.failed == []
+    # the merged bundles share the first one's code and WebAssembly: one download each
+    assert sum("wasm." in r for r in s.log.requests) == 1
+    assert sum(r.endswith("pagefind.js") for r in s.log.requests) == 1
+
+
+def test_a_bundled_index_lists_a_filter_newest_first_across_bundles(bundled):
+    s, model, _ = bundled
+    news = [e for e in model.news if e.published]
+    s.page.goto(s.served.url("search/?kind=%E6%96%B0%E9%97%BB"))  # ?kind=新闻
+    s.page.wait_for_function(DONE)
+    assert f"找到 {len(news)} 条" in s.page.text_content("[data-search-status]")
+    assert f"新闻（{len(news)}）" in s.page.inner_text("select[data-filter=kind]")
+    shown = _all_results(s)
+    assert sorted(href for href, _ in shown) == sorted(f"/renda/{e.url}" for e in news)
+
+    def day(text: str) -> tuple[int, ...]:
+        return tuple(int(n) for n in re.findall(r"\d+", text))
+
+    days = [day(text) for _, text in shown]
+    assert days == sorted(days, reverse=True), days
