@@ -2,7 +2,7 @@
 
 Pelican and Hugo build no search index; our build runs Pagefind on every
 changed site. This runs the real command line in one process, with only the
-Pagefind hook (generator.search.index_site) replaced by nothing.
+Pagefind hook (generator.search.index_step) replaced by nothing.
 """
 
 import sys
@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator import cli, search  # noqa: E402
 
-search.index_site = lambda site, *_, **__: None
+search.index_step = lambda *_, **__: None
 
 if __name__ == "__main__":
     sys.exit(cli.main(sys.argv[1:]))
