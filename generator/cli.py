@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import BuildFailed
+from .procs import ChildDied
 from .scaffold import KINDS, ScaffoldError, scaffold
 from .models import KIND_LABEL
 from .pipeline import PROJECT_DIR, build, china_today
@@ -155,7 +156,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         progress.close()
         print(f"用法错误：{exc}", file=sys.stderr)
         return 2
-    except WriteError as exc:
+    except (WriteError, ChildDied) as exc:
         progress.close()
         print(f"错误：{exc}", file=sys.stderr)
         return 1

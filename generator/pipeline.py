@@ -20,8 +20,8 @@ from typing import Callable
 
 from .cache import CACHE_DIR, Store, fingerprint
 from .errors import Problem
-from .procs import apart
 from .inputs import PROJECT_DIR, china_today, input_signature  # noqa: F401  (re-exported)
+from .procs import apart
 from .writer import (Stage, check_output_dir, output_lock, output_token, published_files, write_site,
                      written_token)
 

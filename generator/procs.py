@@ -15,6 +15,8 @@ import threading
 import traceback
 from typing import Callable, TypeVar
 
+from .errors import BuildFailed
+
 
 def die_with_build() -> Callable[[], None] | None:
     """For a child process: SIGKILL it when the build dies (Linux PR_SET_PDEATHSIG).
@@ -42,6 +44,10 @@ def die_with_build() -> Callable[[], None] | None:
 T = TypeVar("T")
 
 
+class ChildDied(RuntimeError):
+    """The child of `apart` ended without handing anything back (killed, out of memory)."""
+
+
 def apart(work: Callable[[], T]) -> T:
     """`work()` run in a child process, its result (or exception) handed back pickled.
 
@@ -67,10 +73,7 @@ def apart(work: Callable[[], T]) -> T:
             try:
                 payload = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException as exc:  # KeyboardInterrupt too: the parent decides
-                try:
-                    payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
-                except Exception:
-                    payload = pickle.dumps((False, RuntimeError(traceback.format_exc())))
+                payload = _error_payload(exc)
             with os.fdopen(write, "wb") as pipe:
                 pipe.write(payload)
             sys.stdout.flush()
@@ -86,11 +89,25 @@ def apart(work: Callable[[], T]) -> T:
     finally:
         _, status = os.waitpid(pid, 0)
     if not payload:
-        raise RuntimeError(f"生成页面的子进程意外退出（{_how(status)}），网站没有发布。")
+        raise ChildDied(f"生成页面的子进程意外退出（{_how(status)}），网站没有发布；原来发布的网站保持不变。")
     ok, value = pickle.loads(payload)
     if ok:
         return value
     raise value
+
+
+def _error_payload(exc: BaseException) -> bytes:
+    """An exception as the parent will raise it: with where it happened here (a bug's traceback
+    is otherwise lost), and as a RuntimeError carrying that text if it cannot cross pickled."""
+    where = traceback.format_exc()
+    if not isinstance(exc, (BuildFailed, KeyboardInterrupt)):
+        exc.add_note(f"（在生成页面的子进程中）\n{where}")
+    try:
+        payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.loads(payload)  # some exceptions pickle but do not unpickle (other __init__ arguments)
+        return payload
+    except Exception:
+        return pickle.dumps((False, RuntimeError(where)))
 
 
 def _how(status: int) -> str:

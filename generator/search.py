@@ -21,9 +21,9 @@ Pagefind reads a copy of each indexed page cut to its head and <main> (search_pa
 the same index, fewer bytes to parse.
 
 Bundles: Pagefind holds a whole index in memory while making it (about 0.5 MB a page)
-and cannot update one. A site of more than SHARD_PAGES indexed pages (or what
+and cannot update one. A site of more than BUNDLE_PAGES indexed pages (or what
 CONGRESS_SEARCH_BUNDLE_PAGES says) is indexed as several bundles, each of one stretch
-of dates (plan_shards), made by Pagefind runs side by side within a memory budget and
+of dates (plan_bundles), made by Pagefind runs side by side within a memory budget and
 merged in the browser (static/search.js). A bundle whose copies are what they were for
 a bundle the output already publishes (a template changed outside <main>, an edit in
 another bundle, feeds or lists changed) is linked into the new output instead of made
@@ -55,7 +55,7 @@ from .models import Entry, News, Person, Report, Session, Site, Suggestion, Voic
 from .pagefind_order import stabilise_or_fail
 from .procs import die_with_build
 from .urls import PAGEFIND_DIR, output_path
-from .writer import file_digest, published_hook_files
+from .writer import file_digest, link_or_copy, published_hook_files
 
 PAGEFIND_VERSION = "1.5.2"  # the version whose Chinese segmentation passed tests/browser/test_search.py
 BINARY_ENV = "PAGEFIND_BINARY_PATH"  # Pagefind's own override, honoured here too (and used by tests)
@@ -236,17 +236,17 @@ def _search_pages(folder: Path, pages: dict[str, str], bundle: str) -> Iterator[
 # -- the index in bundles -------------------------------------------------------------
 # Pagefind holds a whole index in memory while it builds it (about 0.5 MB a page with the
 # `chars` field: 1 GB at 2,000 pages, 8 GB at 20,000) and cannot update one. So a big site's
-# index is made as several bundles of at most SHARD_PAGES pages, which static/search.js
-# merges in the browser (Pagefind's mergeIndex); a site of up to SHARD_PAGES pages, like a
+# index is made as several bundles of at most BUNDLE_PAGES pages, which static/search.js
+# merges in the browser (Pagefind's mergeIndex); a site of up to BUNDLE_PAGES pages, like a
 # district's, has one bundle, as before.
-SHARD_PAGES = 1000  # the default; BUNDLE_ENV sets another (a machine with less memory, the tests)
+BUNDLE_PAGES = 1000  # the default; BUNDLE_ENV sets another (a machine with less memory, the tests)
 BUNDLES = "bundles.json"  # in the first bundle: the ids of all, newest first (static/search.js)
 BUNDLE_FILTER = "bundle"  # the filter naming a page's bundle, where there are several
 TOGETHER_PAGES = 1200  # Pagefind runs side by side (one a core) while their pages add up to no more
 
 
 @dataclass(frozen=True)
-class Shard:
+class Bundle:
     """One Pagefind bundle of the index: the published pages of one stretch of dates."""
 
     folder: str  # in the output: PAGEFIND_DIR (the newest pages) or PAGEFIND_DIR/<id>
@@ -254,30 +254,34 @@ class Shard:
     id: str = ""  # 10 hex digits from its oldest page's path, where there are several bundles
 
 
+SearchPlan = list[tuple[str, str, dict[str, str]]]  # (folder, id, {output path: `chars` text}) of each bundle
+
+
 def bundle_pages() -> int:
-    """The most pages in one bundle: BUNDLE_ENV if it holds a whole number over 0, else SHARD_PAGES."""
+    """The most pages in one bundle: BUNDLE_ENV if it holds a whole number over 0, else BUNDLE_PAGES."""
     value = os.environ.get(BUNDLE_ENV, "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else SHARD_PAGES
+    return int(value) if value.isdigit() and int(value) > 0 else BUNDLE_PAGES
 
 
 def _hash_int(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def plan_shards(site: Site, limit: int | None = None) -> list[Shard]:
+def plan_bundles(site: Site, limit: int | None = None) -> list[Bundle]:
     """The bundles of the index, newest pages first (the first is the one at PAGEFIND_DIR).
 
     Pages in date order are cut after a page whose path hashes to a boundary
     (content-defined chunking, as rsync and restic cut files), with bundles of limit/4 to
     limit pages. So the same pages always make the same bundles (a clean build and an
     incremental one publish the same bytes), an edited page changes only its own bundle,
-    and an added or removed one its own and at most the next. Bundles follow the dates so
+    and an added or removed one its own and the next (more only where the size bound,
+    not a boundary, made the cuts: tests/test_search_bundles.py). Bundles follow the dates so
     that their newest-first lists, one after the other, are newest first (static/search.js).
     """
     limit = max(1, limit or bundle_pages())
     order = sorted(indexed_entries(site), key=lambda e: (sort_value(e), output_path(e.url)))
     if len(order) <= limit:
-        return [Shard(PAGEFIND_DIR, tuple(order))] if order else []
+        return [Bundle(PAGEFIND_DIR, tuple(order))] if order else []
     low, every = max(1, limit // 4), max(1, limit // 2)
     chunks: list[list[Entry]] = [[]]
     for entry in order:
@@ -287,7 +291,7 @@ def plan_shards(site: Site, limit: int | None = None) -> list[Shard]:
             chunks.append([])
     chunks = [c for c in reversed(chunks) if c]
     ids = [hashlib.blake2b(output_path(c[0].url).encode(), digest_size=5).hexdigest() for c in chunks]
-    return [Shard(PAGEFIND_DIR if n == 0 else f"{PAGEFIND_DIR}/{ids[n]}", tuple(c), ids[n])
+    return [Bundle(PAGEFIND_DIR if n == 0 else f"{PAGEFIND_DIR}/{ids[n]}", tuple(c), ids[n])
             for n, c in enumerate(chunks)]
 
 
@@ -344,14 +348,14 @@ class IndexMemory:
     name: str
     out: Path
 
-    def recall(self) -> dict[str, dict[str, Path]]:
-        """Published bundles by key: key -> {path inside the bundle: published file}."""
+    def recall(self) -> dict[str, dict[str, tuple[str, Path]]]:
+        """Published bundles by key: key -> {path inside the bundle: (digest, published file)}."""
         last = self.store.load(self.name)
         bundles = last.get("bundles") if isinstance(last, dict) else None
         if not isinstance(bundles, list):
             return {}
         there = published_hook_files(self.out)
-        found: dict[str, dict[str, Path]] = {}
+        found: dict[str, dict[str, tuple[str, Path]]] = {}
         for item in bundles:
             try:
                 key, folder, files = item["key"], item["folder"], item["files"]
@@ -359,7 +363,7 @@ class IndexMemory:
             except (TypeError, KeyError):
                 continue
             if paths and all(paths[rel][0] == digest for rel, digest in files.items()):
-                found[key] = {rel: path for rel, (_, path) in paths.items()}
+                found[key] = paths
         return found
 
     def remember(self, bundles: list[tuple[str, str, dict[str, str]]]) -> None:
@@ -372,14 +376,11 @@ def _bundle_files(bundle: Path) -> dict[str, str]:
             if p.is_file()}
 
 
-def _link_index(files: dict[str, Path], bundle: Path) -> None:
-    for rel, source in sorted(files.items()):
+def _link_index(files: dict[str, tuple[str, Path]], bundle: Path) -> None:
+    for rel, (_, source) in sorted(files.items()):
         target = bundle / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        link_or_copy(source, target)
 
 
 @dataclass
@@ -465,7 +466,7 @@ def _finish(bundle: Path, count: int, language: str) -> None:
         shutil.rmtree(playground)
 
 
-def run_pagefind(folder: Path, shards: SearchPlan, *, language: str,
+def run_pagefind(folder: Path, plan: SearchPlan, *, language: str,
                  memory: IndexMemory | None = None, copies: dict[str, str] | None = None) -> int:
     """Index each bundle's pages (output path -> `chars` text) of `folder` into folder/<bundle>.
 
@@ -481,8 +482,8 @@ def run_pagefind(folder: Path, shards: SearchPlan, *, language: str,
     made: list[tuple[str, str, Path]] = []
     runs: list[_Run] = []
     try:
-        for n, (name, bundle_id, pages) in enumerate(shards):
-            key = _key(folder, bundle_id, pages, copies or {}, settings)
+        for n, (name, bundle_id, pages) in enumerate(plan):
+            key = _key(folder, bundle_id, pages, copies or {}, settings) if memory is not None else ""
             bundle = work / f"bundle-{n}"
             if key in known:
                 _link_index(known[key], bundle)
@@ -497,28 +498,27 @@ def run_pagefind(folder: Path, shards: SearchPlan, *, language: str,
         _run_all(binary, runs)
         for run in runs:
             _finish(run.bundle, run.count, language)
-        bundles = [(key, name, _bundle_files(bundle)) for key, name, bundle in made]
+        # for `memory`, before the bundles nest: linked ones' digests are known, new ones' read
+        files = [{rel: d for rel, (d, _) in known[key].items()} if key in known else _bundle_files(bundle)
+                 for key, _, bundle in made] if memory is not None else []
         shutil.rmtree(folder / PAGEFIND_DIR, ignore_errors=True)
         for _, name, bundle in sorted(made, key=lambda m: m[1]):  # PAGEFIND_DIR first: the others go inside it
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             os.rename(bundle, folder / name)
         # Every bundle's id, newest pages first: search.js merges the others (PAGEFIND_DIR/<id>/)
         # into the first, and lists a search by filters alone bundle by bundle. [] for one bundle.
-        ids = [bundle_id for _, bundle_id, _ in shards if bundle_id]
+        ids = [bundle_id for _, bundle_id, _ in plan if bundle_id]
         (folder / PAGEFIND_DIR / BUNDLES).write_text(json.dumps(ids) + "\n", encoding="utf-8")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if memory is not None:
-        memory.remember(bundles)
+        memory.remember([(key, name, f) for (key, name, _), f in zip(made, files)])
     return len(runs)
-
-
-SearchPlan = list[tuple[str, str, dict[str, str]]]  # (folder, id, {output path: `chars` text}) of each bundle
 
 
 def search_plan(site: Site) -> SearchPlan:
     """What the index holds, bundle by bundle: plain data, made where the model is (pipeline.py)."""
-    return [(s.folder, s.id, {output_path(e.url): index_text(e) for e in s.entries}) for s in plan_shards(site)]
+    return [(s.folder, s.id, {output_path(e.url): index_text(e) for e in s.entries}) for s in plan_bundles(site)]
 
 
 def index_step(plan: SearchPlan, language: str, memory: IndexMemory | None = None,

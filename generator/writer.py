@@ -290,6 +290,14 @@ def _inside(path: Path, folders: tuple[Path, ...]) -> bool:
     return any(folder in path.parents for folder in folders)
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """`target` as a hard link to `source` (one inode, no bytes copied), or a copy where links fail."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def _place(f: OutputFile, target: Path, linkable: tuple[Path, ...], stage: Path | None = None) -> None:
     """Put one file at `target` by write-then-rename: never into an existing inode."""
     if f.data is None and stage is not None and stage in Path(f.source).parents:  # type: ignore[arg-type]
@@ -305,11 +313,8 @@ def _place(f: OutputFile, target: Path, linkable: tuple[Path, ...], stage: Path 
     else:
         source = Path(f.source)  # type: ignore[arg-type]
         if _inside(source, linkable):  # our own output: share the inode
-            try:
-                tmp.unlink(missing_ok=True)
-                os.link(source, tmp)
-            except OSError:
-                shutil.copyfile(source, tmp)
+            tmp.unlink(missing_ok=True)
+            link_or_copy(source, tmp)
         else:  # an editor's static or media file: a copy, so later edits never reach the site
             shutil.copyfile(source, tmp)
     os.replace(tmp, target)

@@ -43,19 +43,19 @@
   var SHARED = { baseUrl: siteRoot, excerptLength: 36, ranking: { metaWeights: { title: 5, people: 4, chars: 0.1 } } };
   function load() {
     if (!loading) {
-      var others = fetch(bundle + "bundles.json").then(function (r) {
+      var ids = fetch(bundle + "bundles.json").then(function (r) {
         if (!r.ok) throw new Error("bundles.json: " + r.status);
         return r.json();
       });
-      loading = import(bundle + "pagefind.js").then(function (pf) {
+      loading = Promise.all([import(bundle + "pagefind.js"), ids]).then(function (got) {
+        var pf = got[0];
         var options = { basePath: bundle, noWorker: true };
+        bundleIds = got[1];
         Object.keys(SHARED).forEach(function (k) { options[k] = SHARED[k]; });
         return Promise.resolve(pf.options(options))
           .then(function () { return pf.init ? pf.init() : null; })
-          .then(function () { return others; })
-          .then(function (ids) {
-            bundleIds = ids;
-            return Promise.all(ids.slice(1).map(function (id) {
+          .then(function () {
+            return Promise.all(bundleIds.slice(1).map(function (id) {
               return pf.mergeIndex(new URL(id + "/", bundle).href, SHARED);
             }));
           })

@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import random
 import shutil
-import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -50,19 +49,19 @@ def _entries(count: int, seed: int = 5) -> list[SimpleNamespace]:
     return [_entry(n, start + dt.timedelta(days=rng.randrange(3000))) for n in range(count)]
 
 
-def _members(plan: list[search.Shard]) -> list[frozenset[str]]:
+def _members(plan: list[search.Bundle]) -> list[frozenset[str]]:
     return [frozenset(e.url for e in shard.entries) for shard in plan]
 
 
 def test_a_site_within_the_limit_has_one_bundle_at_the_usual_place():
-    plan = search.plan_shards(_site(_entries(40)), limit=40)
+    plan = search.plan_bundles(_site(_entries(40)), limit=40)
     assert [s.folder for s in plan] == [PAGEFIND_DIR] and len(plan[0].entries) == 40
-    assert search.plan_shards(_site([]), limit=40) == []
+    assert search.plan_bundles(_site([]), limit=40) == []
 
 
 def test_every_page_is_in_one_bundle_of_bounded_size_in_date_order():
     entries = _entries(1000)
-    plan = search.plan_shards(_site(entries), limit=LIMIT * 4)
+    plan = search.plan_bundles(_site(entries), limit=LIMIT * 4)
     assert plan[0].folder == PAGEFIND_DIR
     assert len({s.folder for s in plan}) == len(plan)
     assert all(s.folder.startswith(PAGEFIND_DIR + "/") for s in plan[1:])
@@ -79,7 +78,7 @@ def test_the_plan_depends_on_the_pages_only():
     entries = _entries(300)
     shuffled = entries[:]
     random.Random(1).shuffle(shuffled)
-    assert search.plan_shards(_site(entries), limit=LIMIT) == search.plan_shards(_site(shuffled), limit=LIMIT)
+    assert search.plan_bundles(_site(entries), limit=LIMIT) == search.plan_bundles(_site(shuffled), limit=LIMIT)
 
 
 @pytest.mark.parametrize("change", ["add", "remove"])
@@ -87,7 +86,7 @@ def test_adding_or_removing_one_page_changes_few_bundles(change):
     """Content-defined cuts: a change moves the bundles around it only (fixed-size cuts
     would shift every bundle after it)."""
     entries = _entries(600)
-    before = _members(search.plan_shards(_site(entries), limit=LIMIT))
+    before = _members(search.plan_bundles(_site(entries), limit=LIMIT))
     rng = random.Random(9)
     changed_counts = []
     for trial in range(60):
@@ -97,7 +96,7 @@ def test_adding_or_removing_one_page_changes_few_bundles(change):
         else:
             gone = rng.randrange(len(entries))
             after_entries = entries[:gone] + entries[gone + 1:]
-        after = _members(search.plan_shards(_site(after_entries), limit=LIMIT))
+        after = _members(search.plan_bundles(_site(after_entries), limit=LIMIT))
         changed_counts.append(len(set(after) - set(before)))
     assert max(changed_counts) <= 4, changed_counts
     assert sum(changed_counts) / len(changed_counts) <= 2.5, changed_counts
@@ -129,27 +128,13 @@ def _clean(site: Path, where: Path, monkeypatch) -> dict[str, bytes]:
     return _index(where / "public")
 
 
-@pytest.fixture
-def pagefind_runs(monkeypatch) -> list[list[str]]:
-    calls: list[list[str]] = []
-    real = subprocess.Popen
-
-    def spy(cmd, *args, **kwargs):
-        if isinstance(cmd, list) and "--site" in cmd:
-            calls.append(cmd)
-        return real(cmd, *args, **kwargs)
-
-    monkeypatch.setattr(search.subprocess, "Popen", spy)
-    return calls
-
-
 def test_published_bundles_are_the_plan(corpus, tmp_path, monkeypatch):
     site = tmp_path / "site"
     shutil.copytree(corpus, site)
     out = tmp_path / "public"
     _build(site, out, monkeypatch)
     model = Builder(site, today=TODAY).build().site
-    plan = search.plan_shards(model, limit=LIMIT)
+    plan = search.plan_bundles(model, limit=LIMIT)
     assert len(plan) >= 4
     ids = json.loads((out / PAGEFIND_DIR / search.BUNDLES).read_text(encoding="utf-8"))
     assert ids == [s.id for s in plan] and len(set(ids)) == len(ids)

@@ -10,32 +10,16 @@ the one a clean build makes. Real Pagefind, real builds (generator.pipeline).
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from generator import pipeline, search
+from generator import pipeline
 from generator.cache import CACHE_DIR
 from tests.conftest import PROJECT, SITE_YAML, TODAY, snapshot, write_site
 from tests.test_incremental import FILES
 
 VOICE_MD = "content/voices/zhou-yi-liao.md"
-
-
-@pytest.fixture
-def pagefind_runs(monkeypatch) -> list[list[str]]:
-    """Every Pagefind command the build runs."""
-    calls: list[list[str]] = []
-    real = subprocess.Popen
-
-    def spy(cmd, *args, **kwargs):
-        if isinstance(cmd, list) and "--site" in cmd:
-            calls.append(cmd)
-        return real(cmd, *args, **kwargs)
-
-    monkeypatch.setattr(search.subprocess, "Popen", spy)
-    return calls
 
 
 @pytest.fixture

@@ -276,7 +276,7 @@ def bundled(browser, tmp_path_factory):
                             env={**os.environ, BUNDLE_ENV: str(BUNDLE_LIMIT)})
     assert result.returncode == 0, result.stderr
     model = Builder(site, today=TODAY).build().site
-    plan = search.plan_shards(model, limit=BUNDLE_LIMIT)
+    plan = search.plan_bundles(model, limit=BUNDLE_LIMIT)
     assert len(plan) >= 4
     s = Searcher(browser, site / "public")
     yield s, model, plan
