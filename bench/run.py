@@ -276,6 +276,8 @@ def our_tools(site: Path, out: Path) -> list[Tool]:
             Tool("ours -search", site, [py, str(HERE / "nosearch.py"), *args], clean, voice, base)]
 
 
+CORES = os.cpu_count() or 1
+FLOOR_UP_TO = 2000  # sizes at which bench/pagefind_floor.py measures Pagefind alone
 VOICE_REL = ""  # set per corpus: the voice every tool edits
 
 
@@ -327,10 +329,13 @@ def ratios(n: int, tools: dict[str, Tool]) -> list[str]:
     return out
 
 
-def targets(results: dict[int, dict[str, Tool]], preview: dict[int, list[float]]) -> list[str]:
+def targets(results: dict[int, dict[str, Tool]], preview: dict[int, list[float]],
+            floors: dict[int, dict] | None = None) -> list[str]:
     def m(n: int, tool: str, scenario: str) -> float | None:
+        """Median wall seconds of a scenario ("cold"), or CPU seconds ("cold_cpu")."""
         t = results.get(n, {}).get(tool)
-        return median(t.results.get(scenario) or []) if t else None
+        name, _, what = scenario.partition("_")
+        return median(t.results.get(name) or [], what or "wall") if t else None
 
     def memory(n: int, tool: str, what: str) -> float | None:
         t = results.get(n, {}).get(tool)
@@ -341,11 +346,20 @@ def targets(results: dict[int, dict[str, Tool]], preview: dict[int, list[float]]
         return "n/a " if ok is None else ("MET " if ok else "MISS")
 
     lines = []
+    floor = (floors or {}).get(2000)
     for tool in ("ours", "ours -search"):
         pel, cold = m(2000, "Pelican", "cold"), m(2000, tool, "cold")
         ratio = pel / cold if pel and cold else None
         lines.append(f"[{check(None if ratio is None else ratio >= 3)}] N=2,000 cold >= 3x faster than Pelican "
                      f"({tool}): " + (f"{ratio:.1f}x" if ratio else "-"))
+        if tool == "ours" and pel and floor:
+            alone = statistics.median(floor["all"])
+            spent = statistics.median(floor["cpu"])
+            bare = m(2000, "ours -search", "cold_cpu")
+            lines.append(f"       floor: 3x allows {pel / 3:.2f} s (Pelican {pel:.2f} s / 3); Pagefind alone takes "
+                         f"{alone:.2f} s ({spent:.1f} CPU s)" +
+                         (f", the rest of our build {bare:.1f} CPU s: at least {(spent + bare) / CORES:.2f} s "
+                          f"on {CORES} cores" if bare else ""))
     for tool in ("ours", "ours -search"):
         hugo, nochange = m(2000, "Hugo", "cold"), m(2000, tool, "nochange")
         ok = None if nochange is None else (nochange <= 0.5 and (hugo is None or nochange < hugo))
@@ -355,6 +369,12 @@ def targets(results: dict[int, dict[str, Tool]], preview: dict[int, list[float]]
         v = m(2000, tool, "voice")
         lines.append(f"[{check(None if v is None else v <= 0.3)}] N=2,000 one voice changed <= 0.3 s "
                      f"(whole command, {tool}): " + (f"{v:.2f} s" if v else "-"))
+        nochange = m(2000, tool, "nochange")
+        if tool == "ours" and floor and nochange:
+            one = statistics.median(floor["one"])
+            lines.append(f"       floor: a no-change rebuild ({nochange:.2f} s: the least a build does) plus Pagefind "
+                         f"on one page ({one:.2f} s) = {nochange + one:.2f} s; Pagefind cannot update an index, so "
+                         "it re-reads the edited page's whole bundle")
     if preview.get(2000):
         v = statistics.median(preview[2000])
         lines.append(f"[{check(v <= 0.3)}] N=2,000 one voice changed <= 0.3 s (preview server, Builder kept alive): "
@@ -399,6 +419,7 @@ def main() -> int:
     say(f"# bench {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores, runs={args.runs}, seed={args.seed}")
     all_results: dict[int, dict[str, Tool]] = {}
     previews: dict[int, list[float]] = {}
+    floors: dict[int, dict] = {}  # N -> pagefind_floor.py's figures
     tables: list[str] = []
     for n in sizes:
         work = args.workdir / f"n{n}"
@@ -430,17 +451,28 @@ def main() -> int:
         previews[n] = json.loads(warm.stdout) if warm.returncode == 0 else []
         if warm.returncode != 0:
             say(f"  preview rebuild failed: {warm.stderr[-1000:]}")
+        if n <= FLOOR_UP_TO:  # the targets are at 2,000; a floor run is a clean build each time
+            floor_cmd = [sys.executable, str(HERE / "pagefind_floor.py"), str(work / "site"),
+                         str(work / "out" / "floor"), str(args.runs)]
+            found = subprocess.run(floor_cmd, capture_output=True, text=True)
+            if found.returncode == 0:
+                floors[n] = json.loads(found.stdout)
+                say(f"  Pagefind alone: {statistics.median(floors[n]['all']):.2f} s for {floors[n]['pages']:,} pages; "
+                    f"{statistics.median(floors[n]['one']):.2f} s for one page")
+            else:
+                say(f"  Pagefind floor not measured: {(found.stdout + found.stderr)[-1000:]}")
         files = sum(1 for p in (work / "out" / "public").rglob("*") if p.is_file())
         all_results[n] = {t.name: t for t in tools}
         text = table(n, files, tools, previews[n]) + "\n" + "\n".join(ratios(n, all_results[n]))
         tables.append(text)
         say("\n" + text)
     say("\n== targets (this machine)")
-    for line in targets(all_results, previews):
+    for line in targets(all_results, previews, floors):
         say(line)
     data = {n: {name: {sc: [s.__dict__ for s in v] for sc, v in t.results.items()} for name, t in tools.items()}
             for n, tools in all_results.items()}
-    (args.workdir / "results.json").write_text(json.dumps({"results": data, "preview": previews}, indent=1))
+    (args.workdir / "results.json").write_text(json.dumps({"results": data, "preview": previews, "pagefind": floors},
+                                                          indent=1))
     say(f"\n(all samples: {args.workdir / 'results.json'}; log: {log})")
     return 0
 
