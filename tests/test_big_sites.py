@@ -1,11 +1,12 @@
-"""Big and odd sites: each builds, or stops with a clear message, in bounded time and memory.
+"""Big and odd sites: each builds, or stops with a clear message, in bounded memory.
 
 A 5 MB Markdown file, a page with 10,000 list items, 1,000 topics, an empty content/,
 a site with only drafts; YAML alias bombs ("billion laughs") and deep nesting in front
 matter and in site.yaml, refused quickly with a message naming the file, not eating
 memory. Each build is the real command line, run in a child whose peak memory
 (ru_maxrss, Pagefind's included) is read back, under an address-space limit so that a
-runaway could never take the machine down with it.
+runaway could never take the machine down with it. A build that hangs fails by the
+command's timeout; how fast builds are is measured in bench/, not asserted here.
 """
 
 from __future__ import annotations
@@ -63,8 +64,8 @@ def _limit() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def build(site: Path, *args: str, timeout: float = 120) -> Measured:
-    """`python build.py build` on `site`, timed and measured."""
+def build(site: Path, *args: str, timeout: float = 300) -> Measured:
+    """`python build.py build` on `site`, measured; `timeout`: what counts as hanging."""
     out = site.parent / "out" / "public"
     cmd = [sys.executable, "-c", MEASURE, "build", "--site", str(site), "--out", str(out),
            "--today", TODAY.isoformat(), *args]
@@ -126,7 +127,7 @@ def test_a_5_mb_markdown_file(tmp_path):
     assert m.code == 0, m.stderr
     page = (site.parent / "out/public/news/big/index.html").read_text(encoding="utf-8")
     assert page.count("<h2") + page.count("<h3") > 300 and page.rstrip().endswith("</html>")
-    assert m.seconds < 90 and m.peak_mb < 1500
+    assert m.peak_mb < 1500
 
 
 def test_a_page_with_10000_list_items(tmp_path):
@@ -139,7 +140,7 @@ def test_a_page_with_10000_list_items(tmp_path):
     assert m.code == 0, m.stderr
     page = (site.parent / "out/public/list/index.html").read_text(encoding="utf-8")
     assert page.count("<li") >= 20000
-    assert m.seconds < 60 and m.peak_mb < 1000
+    assert m.peak_mb < 1000
 
 
 def test_1000_topics(tmp_path):
@@ -157,7 +158,7 @@ def test_1000_topics(tmp_path):
     assert m.code == 0, m.stderr
     made = [p for p in (site.parent / "out/public/topics").iterdir() if p.is_dir()]
     assert len(made) >= 1000
-    assert m.seconds < 120 and m.peak_mb < 1000
+    assert m.peak_mb < 1000
 
 
 # -- odd ----------------------------------------------------------------------------------------
@@ -168,7 +169,6 @@ def test_an_empty_content_folder(tmp_path):
     report("empty content/", m)
     assert m.code == 0, m.stderr
     assert (site.parent / "out/public/index.html").is_file()
-    assert m.seconds < 30
 
 
 def test_a_site_with_only_drafts(tmp_path):
@@ -219,7 +219,7 @@ def test_alias_bombs_and_deep_nesting_in_front_matter(tmp_path, name, front):
     assert m.code == 1
     assert len(m.errors()) == 1 and m.errors()[0].startswith("content/news/bomb.md:"), m.stderr
     assert "front matter 的 YAML 格式有误" in m.errors()[0]
-    assert m.seconds < 20 and m.peak_mb < 400
+    assert m.peak_mb < 400
     assert not (site.parent / "out").exists() or not (site.parent / "out/public").exists()
 
 
@@ -235,7 +235,7 @@ def test_alias_bombs_and_deep_nesting_in_site_yaml(tmp_path, name, extra):
     assert m.code == 1
     assert m.errors() and all(e.startswith("site.yaml") for e in m.errors()), m.stderr
     assert "YAML 格式有误" in m.errors()[0]
-    assert m.seconds < 20 and m.peak_mb < 400
+    assert m.peak_mb < 400
 
 
 def test_an_entity_bomb_in_a_body_stays_text(tmp_path):
@@ -249,7 +249,7 @@ def test_an_entity_bomb_in_a_body_stays_text(tmp_path):
     assert m.code == 0, m.stderr
     page = (site.parent / "out/public/news/x/index.html").read_bytes()
     assert len(page) < 200_000 and b"lollollol" not in page
-    assert m.seconds < 30 and m.peak_mb < 400
+    assert m.peak_mb < 400
 
 
 def test_deeply_nested_markdown_is_an_error_naming_the_file(tmp_path):
@@ -261,4 +261,4 @@ def test_deeply_nested_markdown_is_an_error_naming_the_file(tmp_path):
     assert m.code == 1
     assert m.errors() == [line for line in m.stderr.splitlines() if line.startswith("content/news/deep.md:5: 错误: ")]
     assert "嵌套太深" in m.errors()[0]
-    assert m.seconds < 30 and m.peak_mb < 600
+    assert m.peak_mb < 600
