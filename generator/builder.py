@@ -37,7 +37,7 @@ from .cache import MEMOS, generator_key
 from .config import load_config
 from .content import Parsed, discover, discover_assets, parse_document, read_documents
 from .errors import BuildFailed, Problems
-from .inputs import CHINA, PROJECT_DIR, china_today  # noqa: F401  (re-exported)
+from .inputs import PROJECT_DIR, china_today
 from .markdown import MarkdownRenderer, Rendered
 from .models import Entry, Site
 from .render import OutputFile, make_environment, render_route, render_context

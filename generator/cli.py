@@ -20,7 +20,8 @@ from .errors import BuildFailed
 from .procs import ChildDied
 from .scaffold import KINDS, ScaffoldError, scaffold
 from .models import KIND_LABEL
-from .pipeline import PROJECT_DIR, build, china_today
+from .inputs import PROJECT_DIR, china_today
+from .pipeline import build
 from .writer import OutputRefused, WriteError
 
 

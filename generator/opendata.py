@@ -13,7 +13,7 @@ import io
 import json
 from typing import Any, Sequence
 
-from .models import Person, Session, Site, Suggestion, Voice
+from .models import Person, Site, Suggestion, Voice
 from .render import OutputFile
 from .urls import absolute, people_data_url, suggestions_data_url, voices_data_url
 

@@ -20,7 +20,7 @@ from typing import Callable
 
 from .cache import CACHE_DIR, Store, fingerprint
 from .errors import Problem
-from .inputs import PROJECT_DIR, china_today, input_signature  # noqa: F401  (re-exported)
+from .inputs import china_today, input_signature
 from .procs import apart
 from .writer import (Stage, check_output_dir, output_lock, output_token, published_files, write_site,
                      written_token)

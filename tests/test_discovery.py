@@ -24,21 +24,19 @@ import pytest
 from lxml import etree
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent))
 
-import discovery_checks as checks  # noqa: E402
-import discovery_fixture as fx  # noqa: E402
-from bench.gensite import generate  # noqa: E402
-from generator import pagefind_order  # noqa: E402
-from generator.builder import Builder  # noqa: E402
-from generator.render import make_environment, render_context  # noqa: E402
-from generator.routes import plan  # noqa: E402
-from generator.search import PAGEFIND_VERSION, spaced  # noqa: E402
-from generator.sitemap import sitemap_files  # noqa: E402
+import discovery_checks as checks
+import discovery_fixture as fx
+from bench.gensite import generate
+from generator import pagefind_order
+from generator.builder import Builder
+from generator.render import make_environment, render_context
+from generator.routes import plan
+from generator.search import PAGEFIND_VERSION, spaced
+from generator.sitemap import sitemap_files
 
 
-from tests.conftest import TODAY, run_build, snapshot, write_site  # noqa: E402
+from tests.conftest import TODAY, run_build, snapshot, write_site
 REAL_BASE = "https://www.example.gov.cn/renda/"
 
 

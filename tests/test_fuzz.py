@@ -34,16 +34,15 @@ from lxml import etree
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
-sys.path.insert(0, str(PROJECT))
 
-from generator.builder import Builder, theme_dirs  # noqa: E402
-from generator.discovery import discovery_files  # noqa: E402
-from generator.errors import BuildFailed, Problem  # noqa: E402
-from generator.fields import SCHEMA, fields_of  # noqa: E402
-from generator.markdown import MarkdownRenderer  # noqa: E402
-from generator.render import make_environment  # noqa: E402
-from generator.writer import output_lock, write_site  # noqa: E402
-from tests.conftest import SITE_YAML  # noqa: E402
+from generator.builder import Builder, theme_dirs
+from generator.discovery import discovery_files
+from generator.errors import BuildFailed, Problem
+from generator.fields import SCHEMA, fields_of
+from generator.markdown import MarkdownRenderer
+from generator.render import make_environment
+from generator.writer import output_lock, write_site
+from tests.conftest import SITE_YAML
 
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")  # big examples' reprs
 

@@ -20,13 +20,12 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from preview_server import PROJECT, make_site, write  # noqa: E402
+from preview_server import PROJECT, make_site, write
 
-from generator.cli import main  # noqa: E402
-from generator.fields import SCHEMA, fields_of  # noqa: E402
-from generator.scaffold import KINDS  # noqa: E402
+from generator.cli import main
+from generator.fields import SCHEMA, fields_of
+from generator.scaffold import KINDS
 
 TODAY = "2026-11-27"
 

@@ -13,15 +13,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from preview_server import PreviewServer, make_site, write  # noqa: E402
+from preview_server import PreviewServer, make_site, write
 
 
 @pytest.fixture(scope="module")

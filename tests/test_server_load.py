@@ -29,9 +29,8 @@ from typing import Iterator
 import pytest
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
 
-from preview_server import PreviewServer, free_port  # noqa: E402
+from preview_server import PreviewServer, free_port
 
 PROJECT = HERE.parent
 REQUESTS, CONCURRENCY = 2000, 20

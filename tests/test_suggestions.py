@@ -12,7 +12,6 @@ The main test site has suggestions in every status:
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from fractions import Fraction
 from pathlib import Path

@@ -9,14 +9,12 @@ in the page's JavaScript, which only a real reload clears.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from preview_server import PreviewServer, make_site, write  # noqa: E402
+from preview_server import PreviewServer, make_site, write
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 15_000

@@ -16,13 +16,12 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
 
-import discovery_fixture as fx  # noqa: E402
+import discovery_fixture as fx
 
 
-from tests.browser.conftest import artifact, open_page, serve  # noqa: E402  (plain helpers)
-from tests.conftest import run_build, write_site  # noqa: E402
+from tests.browser.conftest import artifact, open_page, serve  # plain helpers
+from tests.conftest import run_build, write_site
 
 pytestmark = pytest.mark.browser
 

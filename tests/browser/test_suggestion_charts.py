@@ -8,7 +8,6 @@ and 大字模式. Screenshots go to test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from conftest import AXE, artifact, open_page, serve  # tests/browser/conftest.py
