@@ -35,7 +35,7 @@ from jinja2 import meta
 from . import __version__, parallel
 from .cache import MEMOS, generator_key
 from .config import load_config
-from .content import Parsed, discover, discover_assets, parse_document, read_documents
+from .content import Parsed, discover, discover_assets, read_documents, read_parsed
 from .errors import BuildFailed, Problems
 from .inputs import PROJECT_DIR, china_today
 from .markdown import MarkdownRenderer, Rendered
@@ -414,15 +414,12 @@ class Builder:
             item = kept.index.get(str(path))
             if item is None or content not in path.parents:
                 return None
-            folder, rel, abs_path = item
-            st = abs_path.stat()
-            raw = abs_path.read_bytes()
-            local = Problems()
-            doc = parse_document(rel, folder, raw, local)
-            if doc is None or local.items:
+            parsed = read_parsed(*item)
+            doc = parsed.document
+            if doc is None or parsed.problems:
                 return None
-            doc.digest = hashlib.blake2b(raw, digest_size=16).hexdigest()  # as read_documents
-            docs.append((Parsed((st.st_mtime_ns, st.st_size), doc.digest, doc, []), doc))
+            doc.digest = parsed.digest  # as read_documents
+            docs.append((parsed, doc))
         problems = Problems(list(kept.output.problems.items))
         updated = update_bodies(self._model, [doc for _, doc in docs], problems)
         if updated is None:

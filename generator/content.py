@@ -180,6 +180,21 @@ class Parsed:
     problems: list = field(default_factory=list)
 
 
+def read_parsed(folder: str, rel: str, abs_path: Path, known: Parsed | None = None) -> Parsed:
+    """One content file, parsed; `known` (its last Parsed) is kept while its size and mtime
+    are the same, and its document while its bytes are. Raises OSError when it cannot be read."""
+    st = abs_path.stat()
+    key = (st.st_mtime_ns, st.st_size)
+    if known is not None and known.stat == key:
+        return known
+    raw = abs_path.read_bytes()  # size or mtime changed: read, then compare bytes
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    if known is not None and known.digest == digest:
+        return Parsed(key, digest, known.document, known.problems)
+    local = Problems()
+    return Parsed(key, digest, parse_document(rel, folder, raw, local), local.items)
+
+
 def read_documents(site_dir: Path, problems: Problems, cache: dict[str, Parsed] | None = None,
                    found: list[tuple[str, str, Path]] | None = None) -> list[Document]:
     """Read and parse every content file of a site; ids unique within each folder.
@@ -194,18 +209,7 @@ def read_documents(site_dir: Path, problems: Problems, cache: dict[str, Parsed] 
     fresh: dict[str, Parsed] = {}
     for folder, rel, abs_path in (discover(site_dir, problems) if found is None else found):
         try:
-            st = abs_path.stat()
-            key = (st.st_mtime_ns, st.st_size)
-            parsed = cache.get(rel) if cache is not None else None
-            if parsed is None or parsed.stat != key:  # size or mtime changed: read, then compare bytes
-                raw = abs_path.read_bytes()
-                digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-                if parsed is not None and parsed.digest == digest:
-                    parsed = Parsed(key, digest, parsed.document, parsed.problems)
-                else:
-                    local = Problems()
-                    doc = parse_document(rel, folder, raw, local)
-                    parsed = Parsed(key, digest, doc, local.items)
+            parsed = read_parsed(folder, rel, abs_path, cache.get(rel) if cache is not None else None)
         except OSError as exc:
             problems.error(rel, f"无法读取文件：{exc.strerror}。")
             continue
