@@ -45,7 +45,7 @@ from .routes import Route, check_collisions, plan
 from .site import BuildInput, build_site, update_bodies
 from .persist import Tracked, WorkCache
 from .urls import PINYIN_MEMO, media_path
-from .writer import file_digest, published_files
+from .writer import Published, file_digest
 
 POOL_MIN = 64  # fewer bodies or pages than this: not worth starting processes
 
@@ -131,6 +131,7 @@ class Builder:
     _model: dict[str, Any] = field(default_factory=Tracked)  # per-document model work (site.py)
     autosave: bool = True  # write the cache at the end of build(); the pipeline calls save() itself
     stage: Any = None  # writer.Stage: rendered pages go to files there at once (the pipeline's, for big sites)
+    published: Published | None = None  # the pipeline's one look at output_dir (else the Builder looks)
     _work: WorkCache | None = None
     _index: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (fingerprint, digest): last run
     _fresh: dict[str, tuple[str, str]] = field(default_factory=dict)  # the same, of this run
@@ -343,7 +344,9 @@ class Builder:
                 hit = entry_prints[id(e)] = _entry_print(e, digests)
             return hit
 
-        published = published_files(self.output_dir) if self.output_dir is not None and self._index else {}
+        published = {}
+        if self.output_dir is not None and self._index:
+            published = (self.published or Published.look(self.output_dir)).files()
         slots: list[OutputFile | None] = [None] * len(routes)
         prints: list[str] = [""] * len(routes)
         todo: list[int] = []

@@ -1,7 +1,7 @@
 """Everything a build reads, summed up from file sizes and mtimes without reading a byte.
 
 The pipeline compares this signature with the one of the last good build into
-the same output: equal, and the output untouched since (writer.output_token),
+the same output: equal, and the output untouched since (writer.Published.token),
 means the build would write exactly what is there, so it stops before loading
 the heavy half of the generator. Light on purpose: only the standard library.
 """

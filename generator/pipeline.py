@@ -22,8 +22,7 @@ from .cache import CACHE_DIR, Store, fingerprint
 from .errors import Problem
 from .inputs import china_today, input_signature
 from .procs import apart
-from .writer import (Stage, check_output_dir, output_lock, output_token, published_files, write_site,
-                     written_token)
+from .writer import Published, Stage, check_output_dir, output_lock, write_site, written_token
 
 
 def __getattr__(name: str):  # `from .pipeline import Builder` still works, without the import cost
@@ -47,13 +46,13 @@ class BuildResult:
     unchanged: int = 0  # pages byte for byte as already published
 
 
-def unchanged_pages(out: Path, kinds: dict[str, str], files: list) -> set[str]:
-    """Pages whose bytes `out` already holds (before the swap, for the summary line).
+def unchanged_pages(published: Published, kinds: dict[str, str], files: list) -> set[str]:
+    """Pages whose bytes the output already holds (before the swap, for the summary line).
 
-    Compared by digest with the writer's manifest of `out`, without reading the pages.
+    Compared by digest with the writer's manifest, without reading the pages.
     """
-    there = published_files(out)
-    return {f.path for f in files if f.path in kinds and f.digest and there.get(f.path, ("",))[0] == f.digest}
+    there = published.intact
+    return {f.path for f in files if f.path in kinds and f.digest and there.get(f.path) == f.digest}
 
 
 def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = False,
@@ -72,7 +71,8 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
         name = "build-" + fingerprint(str(out.resolve()), include_drafts)[:16]  # --drafts never poisons
         inputs = input_signature(site_dir, include_drafts, day)
         last = store.load(name)
-        if last is not None and last["inputs"] == inputs and last["token"] == output_token(out):
+        published = Published.look(out)  # what every step below is told is published (under the lock)
+        if last is not None and last["inputs"] == inputs and last["token"] == published.token():
             return BuildResult(out=out, counts=Counter(last["counts"]), files=last["files"], changed=False,
                                warnings=last["warnings"], seconds=time.perf_counter() - started,
                                unchanged=sum(last["counts"].values()))
@@ -80,10 +80,10 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
 
         stage = Stage(out)  # rendered pages go to files beside the output at once, not into memory
         try:
-            made = apart(lambda: _make(site_dir, out, include_drafts, day, jobs, progress, stage))
-            same = unchanged_pages(out, made.kinds, made.files)  # for the summary line
-            memory = IndexMemory(store, "search-" + fingerprint(str(out.resolve()))[:16], out)
-            changed = write_site(out, made.files,
+            made = apart(lambda: _make(site_dir, out, include_drafts, day, jobs, progress, stage, published))
+            same = unchanged_pages(published, made.kinds, made.files)  # for the summary line
+            memory = IndexMemory(store, "search-" + fingerprint(str(out.resolve()))[:16], published)
+            changed = write_site(out, made.files, published=published,
                                  before_swap=index_step(made.search, made.language, memory, made.copies))
         finally:
             stage.close()
@@ -109,14 +109,15 @@ class Made:
 
 
 def _make(site_dir: Path, out: Path, include_drafts: bool, day: dt.date, jobs: int | None,
-          progress: Callable[[int, int], None] | None, stage: Stage) -> Made:
+          progress: Callable[[int, int], None] | None, stage: Stage, published: Published) -> Made:
     """Read, model, render (pages go to `stage`), and keep the work in .cache for the next run."""
     from .builder import Builder
     from .discovery import discovery_files
     from .search import copy_digests, search_plan
 
     builder = Builder(site_dir, include_drafts=include_drafts, today=day, cache_dir=site_dir / CACHE_DIR,
-                      output_dir=out, jobs=jobs, progress=progress, autosave=False, stage=stage)
+                      output_dir=out, jobs=jobs, progress=progress, autosave=False, stage=stage,
+                      published=published)
     result = builder.build()
     assert result.site is not None
     files = result.files + discovery_files(result.site, result.routes)  # feeds, sitemap, robots.txt, open data

@@ -52,7 +52,7 @@ from .models import Entry, News, Person, Report, Session, Site, Suggestion, Voic
 from .pagefind_order import stabilise_or_fail
 from .procs import die_with_build
 from .urls import PAGEFIND_DIR, output_path
-from .writer import file_digest, link_or_copy, published_hook_files
+from .writer import Published, file_digest, link_or_copy
 
 PAGEFIND_VERSION = "1.5.2"  # the version whose Chinese segmentation passed tests/browser/test_search.py
 BINARY_ENV = "PAGEFIND_BINARY_PATH"  # Pagefind's own override, honoured here too (and used by tests)
@@ -343,7 +343,7 @@ class IndexMemory:
 
     store: Any  # cache.Store
     name: str
-    out: Path
+    published: Published  # the build's look at the output
 
     def recall(self) -> dict[str, dict[str, tuple[str, Path]]]:
         """Published bundles by key: key -> {path inside the bundle: (digest, published file)}."""
@@ -351,7 +351,7 @@ class IndexMemory:
         bundles = last.get("bundles") if isinstance(last, dict) else None
         if not isinstance(bundles, list):
             return {}
-        there = published_hook_files(self.out)
+        there = self.published.hook_files()
         found: dict[str, dict[str, tuple[str, Path]]] = {}
         for item in bundles:
             try:

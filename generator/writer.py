@@ -212,63 +212,52 @@ def _intact(manifest: Manifest, stats: dict[str, os.stat_result]) -> dict[str, s
     return out
 
 
-def published_files(out: Path) -> dict[str, tuple[str, Path]]:
-    """Files of the published folder still exactly as this writer left them: path -> (digest, file).
+@dataclasses.dataclass(frozen=True)
+class Published:
+    """One look at the published folder: the writer's manifest, and which files are still exactly
+    as it recorded them (size, mtime and inode, from one walk; no file read).
 
-    The Builder reuses these bytes for pages whose inputs did not change, instead
-    of keeping every page in memory or in its cache. One stat per file.
+    A build takes it once, under the output lock (nothing else writes there meanwhile), and
+    every step that asks what is published uses it: the pages the Builder reuses, the summary's
+    unchanged count, the search bundles reused, and write_site itself.
     """
-    state = _load_state(out)
-    if state is None:
-        return {}
-    hooked = set(state.get("hook") or ())
-    found: dict[str, tuple[str, Path]] = {}
-    for rel, (digest, size, mtime, ino) in state["out"].items():
-        if rel in hooked:
-            continue
-        path = out / rel
-        try:
-            st = os.lstat(path)
-        except OSError:
-            continue
-        if st.st_size == size and st.st_mtime_ns == mtime and st.st_ino == ino:
-            found[rel] = (digest, path)
-    return found
 
+    out: Path
+    state: dict | None
+    stats: dict[str, os.stat_result]  # every file below `out`, by POSIX path
+    intact: dict[str, str]  # path -> digest of each file exactly as written
 
-def published_hook_files(out: Path) -> dict[str, tuple[str, Path]]:
-    """What the last `before_swap` hook added to the published folder (the search index), for
-    the files still exactly as written: path -> (digest, file). Empty when any doubt."""
-    state = _load_state(out)
-    if state is None or not state.get("hook"):
-        return {}
-    found: dict[str, tuple[str, Path]] = {}
-    for rel in state["hook"]:
-        digest, size, mtime, ino = state["out"][rel]
-        path = out / rel
-        try:
-            st = os.lstat(path)
-        except OSError:
+    @classmethod
+    def look(cls, out: Path) -> "Published":
+        state = _load_state(out)
+        stats = _walk(out) if state is not None and out.is_dir() and not out.is_symlink() else {}
+        return cls(out, state, stats, _intact(state["out"], stats) if state is not None else {})
+
+    @property
+    def exact(self) -> bool:
+        """The folder holds the manifest's files and nothing else, each as written."""
+        return self.state is not None and len(self.stats) == len(self.state["out"]) == len(self.intact)
+
+    def token(self) -> str | None:
+        """The token of the last write if the folder is exactly as written then (the no-change check)."""
+        return self.state.get("token") if self.exact and self.state is not None else None
+
+    def files(self) -> dict[str, tuple[str, Path]]:
+        """The pages and files (not the hook's) still as written: path -> (digest, file).
+
+        The Builder reuses these bytes for pages whose inputs did not change, instead of
+        keeping every page in memory or in its cache.
+        """
+        hooked = set(self.state.get("hook") or ()) if self.state else set()
+        return {rel: (digest, self.out / rel) for rel, digest in self.intact.items() if rel not in hooked}
+
+    def hook_files(self) -> dict[str, tuple[str, Path]]:
+        """What the last `before_swap` hook added (the search index), if every file of it is
+        still as written: path -> (digest, file). Empty when any doubt."""
+        hooked = (self.state.get("hook") or ()) if self.state else ()
+        if not hooked or any(rel not in self.intact for rel in hooked):
             return {}
-        if st.st_size != size or st.st_mtime_ns != mtime or st.st_ino != ino:
-            return {}
-        found[rel] = (digest, path)
-    return found
-
-
-def output_token(out: Path) -> str | None:
-    """The token of the last write if the published folder is exactly as written then, else None.
-
-    For the pipeline's no-change check: one walk of the folder, no file read.
-    """
-    state = _load_state(out)
-    if state is None or not state.get("token"):
-        return None
-    stats = _walk(out)
-    manifest: Manifest = state["out"]
-    if len(stats) != len(manifest) or len(_intact(manifest, stats)) != len(manifest):
-        return None
-    return state["token"]
+        return {rel: (self.intact[rel], self.out / rel) for rel in hooked}
 
 
 def written_token(out: Path) -> str | None:
@@ -351,11 +340,12 @@ def _prune_dirs(root: Path, removed: list[str]) -> None:
 
 
 def write_site(out: Path, files: list[OutputFile],
-               before_swap: Callable[[Path], None] | None = None) -> bool:
+               before_swap: Callable[[Path], None] | None = None, published: Published | None = None) -> bool:
     """Publish `files` as the whole content of `out`; True if anything changed.
 
     Must be called under `output_lock`. Leftovers of a killed build are removed
     first; on any failure the previous output stays exactly as it was.
+    `published`: the build's look at `out`, taken under the same lock (else one is taken here).
     """
     for stale in _leftovers(out):
         shutil.rmtree(stale, ignore_errors=True)
@@ -364,13 +354,12 @@ def write_site(out: Path, files: list[OutputFile],
         raise WriteError("同一路径生成了两个文件。")
     want = dict(zip(paths, files))
     digests = {rel: _digest_of(f) for rel, f in want.items()}
-    state = _load_state(out)
-    published = _walk(out) if out.is_dir() and not out.is_symlink() else {}
+    if published is None or published.out != out:
+        published = Published.look(out)
+    state, intact = published.state, published.intact
     old: Manifest = state["out"] if state else {}
     hooked_before = state.get("hook") if state else None
-    intact = _intact(old, published)
-    exact = state is not None and len(published) == len(old) == len(intact)
-    if exact and (before_swap is None) == (hooked_before is None) \
+    if published.exact and (before_swap is None) == (hooked_before is None) \
             and set(old) == set(want) | set(hooked_before or ()) \
             and all(intact.get(rel) == digest for rel, digest in digests.items()):
         return False  # the output is already exactly this: no write, no swap, no hook
