@@ -17,6 +17,7 @@ files the published site will have (the search index is left to the build).
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
@@ -86,6 +87,9 @@ class Resolver:
         return joined, parts.fragment
 
 
+WRITTEN_ANCHOR = re.compile(r"#([^\s)\]\"'#]+)")  # a #fragment as written in Markdown or HTML
+
+
 def _line_of(site_dir: Path, source: str, *needles: str) -> int | None:
     """The first line of a content file that holds one of `needles` (the link as written)."""
     if not source.startswith("content/"):
@@ -99,6 +103,12 @@ def _line_of(site_dir: Path, source: str, *needles: str) -> int | None:
             for number, text in enumerate(lines, 1):
                 if needle in text:
                     return number
+    anchor = next((n[1:] for n in needles if n.startswith("#")), "")
+    if anchor:  # an anchor the editor wrote as heading text (#二、主要工作), published as its id
+        from .markdown import heading_anchor
+        for number, text in enumerate(lines, 1):
+            if any(heading_anchor(unquote(written)) == anchor for written in WRITTEN_ANCHOR.findall(text)):
+                return number
     return None
 
 

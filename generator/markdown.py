@@ -66,8 +66,16 @@ def _too_deep(out: str) -> bool:
     return False
 
 
+def heading_anchor(text: str) -> str:
+    """The id of a heading with this text: its pinyin (二、主要工作 -> er-zhu-yao-gong-zuo).
+
+    Links may name a heading by its text (report.md#二、主要工作); site.py turns that into this id.
+    """
+    return slugify(text.strip())
+
+
 def _heading_id(value: str, separator: str) -> str:
-    return slugify(html.unescape(value))
+    return heading_anchor(html.unescape(value))
 
 
 @dataclass(frozen=True)

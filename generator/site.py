@@ -20,7 +20,7 @@ from . import fields as schema
 from .config import SiteConfig
 from .content import Document
 from .errors import Problem, Problems
-from .markdown import MarkdownRenderer, Rendered, finalize, split_target, summary_text
+from .markdown import MarkdownRenderer, Rendered, finalize, heading_anchor, split_target, summary_text
 from .models import (ROLE_FOR_KIND, Entry, News, Page, Person, Report, Session, Site, Suggestion,
                      Topic, Voice)
 from .urls import entry_url, list_url, media_url, pinyin_key, relative, slugify
@@ -394,8 +394,12 @@ class _Builder:
                                fix="把图片下载下来放进 media/，再从本文件所在的文件夹引用，如 ../../media/photo.jpg。")
             return None
         if target is None:
+            if url.startswith("#") and not unquote(url[1:]).isascii():  # this page's own heading, by its text
+                return "#" + heading_anchor(unquote(url[1:]))
             return url
         path, fragment = target
+        if fragment and not unquote(fragment).isascii():
+            fragment = heading_anchor(unquote(fragment))
         suffix = f"#{fragment}" if fragment else ""
 
         def line() -> int | None:  # looked up only for a problem: this runs for every link of every build
@@ -410,11 +414,6 @@ class _Builder:
             if not self.visible(linked):
                 self._check_link(doc, entry, linked, None, line())
                 return None
-            fragment = unquote(suffix[1:])
-            if fragment and not fragment.isascii():  # every id on the site is ASCII: this one is never found
-                self.problems.warn(doc.path, f"链接 {url} 的锚点 #{fragment} 在那一页上找不到，点击后只会打开页面顶部。",
-                                   line=line(), fix=f"标题的锚点是拼音：写成 #{slugify(fragment)} 这样的形式；"
-                                                    f"运行 python build.py check 可以核对每个锚点。")
             return relative(linked.url + suffix, entry.url)
         if path.startswith("media/"):
             if path not in self.data.media:
