@@ -973,4 +973,9 @@ def test_the_table_of_contents_gives_headings_the_level_the_page_shows(built):
     assert len(toc) >= 3
     assert [cls for cls, _ in toc] == [f"toc-{shown[ident][1]}" for _, ident in toc]
     assert toc[0][0] == "toc-2" and shown[toc[0][1]] == "h2"  # the body's own h1, as the page shows it
+    nav = main(report).xpath('.//nav[@class="toc"]')[0]
+    assert not nav.xpath(".//ol")  # the headings carry their own numbers (一、 （一）): no second numbering
+    subs = nav.xpath('.//li[@class="toc-3"]')
+    assert subs and all(li.getparent().getparent().get("class") == "toc-2" for li in subs)  # nested under their h2
+    assert [li.get("class") for li in nav.xpath("./ul/li")] == ["toc-2"] * len(nav.xpath("./ul/li"))
     assert not report.xpath('//main//h1[position() > 1]') and len(report.xpath("//h1")) == 1
