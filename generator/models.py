@@ -15,6 +15,7 @@ from .config import ResultClass, SiteConfig
 
 KIND_LABEL = {"sessions": "会议", "deputies": "代表委员", "voices": "心声", "reports": "工作报告",
               "news": "新闻", "pages": "页面", "suggestions": "代表建议"}
+PLENARY = "人民代表大会"  # a session's type for a plenary session (the default); else 常委会会议
 VOICE_KINDS = ("代表", "委员", "市民")
 VOICE_KIND_LABEL = {"代表": "代表心声", "委员": "委员心声", "市民": "市民热议"}
 ROLE_FOR_KIND = {"代表": "人大代表", "委员": "政协委员"}
@@ -68,7 +69,7 @@ class Session(Entry):
     start: dt.date = dt.date.min
     end: dt.date = dt.date.min
     place: str = ""
-    type: str = "人民代表大会"
+    type: str = PLENARY
     figures: tuple[tuple[str, str, str], ...] = ()
 
     @property
@@ -204,5 +205,8 @@ class Site:
 
     @property
     def current_session(self) -> Session | None:
-        """The latest session: what the home page leads with."""
-        return self.sessions[0] if self.sessions else None
+        """What the home page leads with: the latest plenary session (人民代表大会), the one readers
+        mean by 会议 (a standing-committee meeting since does not displace it); the latest
+        session of any type where there is no plenary one."""
+        plenary = [s for s in self.sessions if s.type == PLENARY]
+        return plenary[0] if plenary else (self.sessions[0] if self.sessions else None)

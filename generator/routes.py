@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 from .errors import Problems
-from .models import (STATUS_SLUG, VOICE_KIND_LABEL, VOICE_KINDS, Entry, Person, Session, Site, Suggestion,
+from .models import (PLENARY, STATUS_SLUG, VOICE_KIND_LABEL, VOICE_KINDS, Entry, Person, Session, Site, Suggestion,
                      Topic, Voice)
 from .search import search_context
 from .suggestions import SuggestionStats, Summary, suggestion_rates, summarize
@@ -163,10 +163,11 @@ def _home() -> Crumb:
 def plan(site: Site) -> list[Route]:
     """Every page of the site, in a stable order."""
     size = site.config.paginate
+    current = site.current_session
     routes: list[Route] = [Route("", "home.html", site.config.title, "", "生成的首页",
                                  context={"latest_news": site.news[:6], "latest_voices": site.voices[:6],
-                                          "session": site.current_session,
-                                          "reports": site.reports[:4]})]
+                                          "session": current, "reports": site.reports[:4],
+                                          "session_reports": [r for r in site.reports if current and r.session is current]})]
 
     def lists(section: str, items: Sequence[Any], template: str, **extra: Any) -> None:
         label = SECTION_LABEL[section]
@@ -260,7 +261,7 @@ class SessionSuggestions:
 def session_summary(site: Site, session: Session, items: Sequence[Entry]) -> dict[str, Any] | None:
     """The handling summary on a session's page; None for a standing-committee meeting without any."""
     mine = [i for i in items if isinstance(i, Suggestion)]
-    if not mine and session.type != "人民代表大会":
+    if not mine and session.type != PLENARY:
         return None
     voices = [i for i in items if isinstance(i, Voice)]
     return {"summary": summarize("session", mine, voices, site.config.suggestion_results, site.topics),

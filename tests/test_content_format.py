@@ -979,3 +979,32 @@ def test_the_table_of_contents_gives_headings_the_level_the_page_shows(built):
     assert subs and all(li.getparent().getparent().get("class") == "toc-2" for li in subs)  # nested under their h2
     assert [li.get("class") for li in nav.xpath("./ul/li")] == ["toc-2"] * len(nav.xpath("./ul/li"))
     assert not report.xpath('//main//h1[position() > 1]') and len(report.xpath("//h1")) == 1
+
+
+def test_home_leads_with_the_latest_plenary_session_and_its_own_report(tmp_path):
+    """A standing-committee meeting held since the last plenary session does not become the
+    home page's 当前会议, and the hero's report button is that session's report or none."""
+    site = write_site(tmp_path / "site", {
+        "content/sessions/1-1.md": "---\ntitle: 第一次会议\nstart: 2026-01-05\nend: 2026-01-08\n---\n会议。\n",
+        "content/sessions/cwh-9.md": ("---\ntitle: 常委会第九次会议\nstart: 2026-06-25\nend: 2026-06-25\n"
+                                      "type: 常委会会议\n---\n常委会。\n"),
+        "content/reports/r-cwh.md": "---\ntitle: 执法检查报告\ndate: 2026-06-25\nsession: cwh-9\n---\n报告。\n",
+        "content/reports/r-old.md": "---\ntitle: 2025年工作报告\ndate: 2025-01-06\n---\n报告。\n",
+    })
+    out = tmp_path / "public"
+    result = run_build(site, out=out)
+    assert result.returncode == 0, result.stderr
+    hero = parse(out / "index.html").xpath('//section[@class="hero"]')[0]
+    assert text(hero.xpath(".//h2")[0]) == "第一次会议"
+    assert [a.get("href") for a in hero.xpath('.//a[contains(@class,"button")]')] == ["sessions/1-1/#voices"]
+    (site / "content/reports/r-1.md").write_text("---\ntitle: 2026年工作报告\ndate: 2026-01-06\nsession: 1-1\n---\n报告。\n",
+                                                 encoding="utf-8")
+    assert run_build(site, out=out).returncode == 0
+    hero = parse(out / "index.html").xpath('//section[@class="hero"]')[0]
+    assert [a.get("href") for a in hero.xpath('.//a[contains(@class,"button")]')] == \
+        ["sessions/1-1/#voices", "reports/r-1/"]
+    (site / "content/sessions/1-1.md").unlink()  # no plenary session at all: the latest of any type
+    (site / "content/reports/r-1.md").unlink()
+    assert run_build(site, out=out).returncode == 0
+    hero = parse(out / "index.html").xpath('//section[@class="hero"]')[0]
+    assert text(hero.xpath(".//h2")[0]) == "常委会第九次会议"
