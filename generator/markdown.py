@@ -130,6 +130,10 @@ LinkResolver = Callable[[str, str], str | None]
 """(attribute, raw URL) -> new URL, or None to drop the link (it then reads as plain text)."""
 
 
+TABLE_OPEN = re.compile(r"<table\b[^>]*>")
+TABLE_REGION = '<div class="table-scroll" role="region" aria-label="表格（可左右滚动）" tabindex="0">'
+
+
 def finalize(raw_html: str, resolve: LinkResolver) -> str:
     """Sanitise HTML with nh3 and pass every href/src through `resolve`.
 
@@ -146,6 +150,8 @@ def finalize(raw_html: str, resolve: LinkResolver) -> str:
                       attribute_filter=attribute_filter, link_rel=None,
                       url_schemes={"http", "https", "mailto", "tel"}, strip_comments=True)
     clean = DEAD_LINK.sub(r"\1", clean)
+    if "<table" in clean:  # a table wider than a phone scrolls in its own region, which a keyboard can reach
+        clean = TABLE_OPEN.sub(TABLE_REGION + r"\g<0>", clean).replace("</table>", "</table></div>")
     if "<h1" in clean:  # the page's title is its only <h1>: push body headings down
         clean = HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", clean)
     return clean

@@ -178,10 +178,10 @@ THEME_FILES: dict[str, str | bytes] = {
 
         ## 三、今年的工作安排
 
-        | 项目 | 时间 |
-        |---|---|
-        | 执法检查 | 上半年 |
-        | 专题询问 | 下半年 |
+        | 项目 | 时间 | 件数 | 办结率 | 经费（万元） | 日期 |
+        |:--|:--:|--:|--:|--:|:--:|
+        | 执法检查 | 上半年 | 12 | 100.0% | 1,234.50 | 2026/03/15 |
+        | 专题询问 | 下半年 | 113 | 98.25% | 56.0 | 2026/09/30 |
         """,
     "content/news/kai-mu.md": """
         ---
@@ -515,6 +515,41 @@ def test_no_console_errors_and_no_request_leaves_the_site(audit, shared, sites):
 # ---------------------------------------------------------------------------------------------
 # 大字模式 switch, keyboard, 朗读, print, no JavaScript
 # ---------------------------------------------------------------------------------------------
+
+NUMBERS_JS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('main td, main th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode());) {
+      for (const m of node.data.matchAll(/[0-9][0-9.,%/]*/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        if (new Set([...range.getClientRects()].map((b) => Math.round(b.top))).size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return {broken, cells: document.querySelectorAll('main td').length};
+}"""
+
+
+@in_browser
+@pytest.mark.parametrize("mode", ["standard", "large"])
+def test_numbers_in_tables_never_break_across_lines_on_a_phone(shared, sites, mode):
+    """A table wider than a phone scrolls inside itself; its numbers (1,234.50, 98.25%,
+    2026/03/15) stay whole rather than wrapping as 12 / 0 to fit."""
+    _, page, _ = shared
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(sites["test"].url("reports/gong-zuo-bao-gao/"))
+    set_mode(page, mode)
+    page.reload()
+    found = page.evaluate(NUMBERS_JS)
+    assert found["cells"] >= 12 and found["broken"] == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    region = page.locator('main .table-scroll[role="region"][tabindex="0"]:has(> table)')
+    assert region.count() == 1 and region.get_attribute("aria-label")  # reachable and named for a keyboard
+    set_mode(page, "standard")
+
 
 @in_browser
 def test_large_mode_switch_persists_across_navigation(shared, sites):
