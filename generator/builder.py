@@ -69,8 +69,9 @@ def _hash(*parts: Any) -> str:
 
 
 def _entry_print(e: Entry, digests: dict[str, str]) -> str:
-    """What a page shows of an entry: its file's bytes, its URL, whether it is out, its HTML."""
-    return _hash(digests.get(e.source), e.url, e.published, e.html)
+    """What a page shows of an entry: its file's bytes, its URL, whether it is out, its HTML,
+    and what other files decide of it (a person's namesake)."""
+    return _hash(digests.get(e.source), e.url, e.published, e.html, getattr(e, "namesake", False))
 
 
 def _page_print(common: str, chain: str, route: Route, entry_prints: list[str], shape: str) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .builder import Builder
+from .models import Entry
 from .errors import Problems
 from .render import OutputFile
 from .urls import PAGEFIND_DIR
@@ -191,14 +192,22 @@ def check(site_dir: Path) -> Problems:
                 name = f.path
             problems.warn(name, "这个文件没有被任何页面使用。",
                           fix="不需要的话可以删除；需要的话在正文中引用它（如 ![说明](/media/文件名)），或写进 photo 字段。")
-    titles: dict[tuple[str, str], list[str]] = defaultdict(list)
+    titles: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for e in entries:
-        titles[(e.folder, e.title)].append(e.source)
-    for (folder, title), paths in sorted(titles.items()):
-        if len(paths) > 1:
-            for path in paths:
-                others = "、".join(p for p in paths if p != path)
-                problems.warn(path, f"{'姓名' if folder == 'deputies' else '标题'}“{title}”与 {others} 相同。",
-                              field="name" if folder == "deputies" else "title",
+        titles[(e.folder, e.title)].append(e)
+    for (folder, title), same in sorted(titles.items()):
+        if len(same) < 2:
+            continue
+        if folder == "deputies":  # people may share a name; readers tell them apart by occupation
+            jobs = [getattr(e, "occupation", "") for e in same]
+            if all(jobs) and len(set(jobs)) == len(jobs):
+                continue
+        for e in same:
+            others = "、".join(o.source for o in same if o is not e)
+            if folder == "deputies":
+                problems.warn(e.source, f"与 {others} 同名（{title}），读者在心声和列表中分不清两人。", field="occupation",
+                              fix="给同名的人都写上各不相同的 occupation（职业或单位），网站会在姓名后注明。")
+            else:
+                problems.warn(e.source, f"标题“{title}”与 {others} 相同。", field="title",
                               fix="同类内容的标题最好各不相同，方便读者区分。")
     return problems

@@ -87,6 +87,7 @@ class Person(Entry):
     party: str = ""
     constituency: str = ""
     photo: str = ""  # site-relative URL of the photo, or ""
+    namesake: bool = False  # another person shown has this name: voices and lists add the occupation
 
     @property
     def initial(self) -> str:

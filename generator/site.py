@@ -9,6 +9,7 @@ drafts and items dated after the build day.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 import html
 import re
 from dataclasses import dataclass
@@ -489,6 +490,9 @@ def build_site(data: BuildInput, problems: Problems, renderer: MarkdownRenderer 
     site.news = sorted((e for e in shown if isinstance(e, News)), key=newest)
     site.people = sorted((e for e in shown if isinstance(e, Person)),
                          key=lambda p: (p.role != "人大代表", _pinyin_key(p.name), p.id))
+    names = Counter(p.name for p in site.people)
+    for person in site.people:
+        person.namesake = names[person.name] > 1
     site.pages = sorted((e for e in shown if isinstance(e, Page)),
                         key=lambda p: (p.order is None, p.order or 0, _pinyin_key(p.title), p.id))
     site.suggestions = sorted((e for e in shown if isinstance(e, Suggestion)),

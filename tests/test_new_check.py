@@ -269,3 +269,26 @@ def test_check_reads_each_page_once(monkeypatch):
     problems = checking.check(PROJECT)
     assert not problems.errors
     assert len(fed) == len(set(fed)) > 40  # each page once (no two pages of the site are alike)
+
+def test_people_of_one_name_are_told_apart_by_occupation(site: Path, tmp_path: Path):
+    """The contract allows two people of one name; `check` asks for what tells them apart
+    (an occupation each), not for a new name, and voices then show it after the name."""
+    write(site / "content/deputies/zhou2.md", "---\nname: 周测试\nrole: 人大代表\n---\n另一位周测试。\n")
+    result = check(site)
+    warned = [line for line in result.stderr.splitlines() if "同名" in line]
+    assert result.returncode == 0 and len(warned) == 2, result.stderr
+    assert all("occupation" in line and "不同" not in line.split("改法")[0] for line in warned)
+    assert "标题" not in " ".join(warned) and "姓名“" not in result.stderr
+    out = tmp_path / "out"
+    assert run("build", "--site", str(site), "--out", str(out), "--today", "2026-11-27").returncode == 0
+    session = (out / "sessions/1-1/index.html").read_text(encoding="utf-8")
+    assert re.search(r">周测试</a><span class=\"speaker-title\">（医生）</span>", session), session
+    write(site / "content/deputies/zhou2.md", "---\nname: 周测试\nrole: 人大代表\noccupation: 教师\n---\n另一位。\n")
+    assert not [line for line in check(site).stderr.splitlines() if "同名" in line]
+    (site / "content/deputies/zhou2.md").unlink()  # no namesake left: the name alone, in a rebuild as in a clean build
+    assert run("build", "--site", str(site), "--out", str(out), "--today", "2026-11-27").returncode == 0
+    again = (out / "sessions/1-1/index.html").read_text(encoding="utf-8")
+    assert "（医生）" not in again
+    clean = tmp_path / "clean"
+    assert run("build", "--site", str(site), "--out", str(clean), "--today", "2026-11-27").returncode == 0
+    assert (clean / "sessions/1-1/index.html").read_text(encoding="utf-8") == again
