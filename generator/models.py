@@ -8,6 +8,7 @@ in one pass by site.py. Nothing here reads files or knows about templates.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -15,6 +16,9 @@ from .config import ResultClass, SiteConfig
 
 KIND_LABEL = {"sessions": "会议", "deputies": "代表委员", "voices": "心声", "reports": "工作报告",
               "news": "新闻", "pages": "页面", "suggestions": "代表建议"}
+# A person's name as a byline gives it: two to four Chinese characters, or a name with a middle dot
+# (阿依古丽·买买提); anything longer is an office or a paper (区人大常委会办公室, 钱塘日报).
+PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}[·•][\u4e00-\u9fff]{1,8}")
 PLENARY = "人民代表大会"  # a session's type for a plenary session (the default); else 常委会会议
 VOICE_KINDS = ("代表", "委员", "市民")
 VOICE_KIND_LABEL = {"代表": "代表心声", "委员": "委员心声", "市民": "市民热议"}
@@ -137,6 +141,17 @@ class News(Entry):
     @property
     def sort_date(self) -> dt.date:
         return self.date
+
+    @property
+    def byline(self) -> str:
+        """The author as the page credits them: 记者：徐红燕 for a name, 来源：区人大常委会办公室 for
+        an office, and as written where a role comes with it (见习记者 王璐瑜)."""
+        author = " ".join(self.author.split())
+        if not author or " " in author:
+            return author
+        if PERSON_NAME.fullmatch(author):
+            return f"记者：{author}"
+        return f"来源：{author}"
 
 
 @dataclass(eq=False)

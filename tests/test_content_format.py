@@ -675,6 +675,17 @@ def test_report_fields_are_shown(built):
     assert not [a for a in main(other).iter("a") if "路人甲" in text(a)]
 
 
+@pytest.mark.parametrize("author, shown", [
+    ("徐红燕", "记者：徐红燕"), ("欧阳文静", "记者：欧阳文静"), ("阿依古丽·买买提", "记者：阿依古丽·买买提"),
+    ("见习记者 王璐瑜", "见习记者 王璐瑜"), ("记者  周明\u3000李华", "记者 周明 李华"),
+    ("区人大常委会办公室", "来源：区人大常委会办公室"), ("钱塘日报社", "来源：钱塘日报社"), ("Xinhua", "来源：Xinhua"),
+])
+def test_a_news_byline_credits_a_reporter_or_a_source(author, shown):
+    from generator.models import News
+    assert News(id="n", source="content/news/n.md", folder="news", title="新闻", slug="n", url="news/n/",
+                author=author).byline == shown
+
+
 def test_news_fields_are_shown(built):
     doc = built.doc("news/guan-cha/")
     m = text(main(doc))
