@@ -326,7 +326,8 @@ class Builder:
         media = frozenset(p for p in static if p.startswith("media/"))
         media_at = _media_paths(media, problems)  # editor's path -> ASCII path it is published at
         site = build_site(BuildInput(config, documents, self.today or china_today(), media,
-                                     self.include_drafts, markdown=self.convert, memo=self._model), problems)
+                                     self.include_drafts, markdown=self.convert, memo=self._model,
+                                     content_files=frozenset(rel for _, rel, _ in found)), problems)
         routes = plan(site)
         check_collisions(routes, problems)
         if problems:

@@ -48,6 +48,7 @@ class BuildInput:
     include_drafts: bool = False
     markdown: Callable[[str], Rendered] | None = None  # a caching converter, if the caller keeps one
     memo: dict[Any, Any] | None = None  # per-document work a long-lived Builder keeps between builds
+    content_files: frozenset[str] = frozenset()  # every content file found, also those that did not load
 
 
 @lru_cache(maxsize=65536)
@@ -408,6 +409,8 @@ class _Builder:
 
         if path.endswith(".md"):
             linked = self.entries.get(path)
+            if linked is None and path in self.data.content_files:
+                return None  # the file is there but did not load (a duplicate id, bad YAML): its own error says why
             if linked is None:
                 self.problems.error(doc.path, f"链接 {url} 指向的文件 {path} 不存在。", line=line(),
                                     fix="检查路径（相对于本文件所在的文件夹）和文件名，如 ../reports/work-report-2021.md。")

@@ -181,6 +181,10 @@ CASES: dict[str, Case] = {
                           site_yaml=SITE_YAML.replace("[医疗卫生, 交通出行, 教育]", "[医疗卫生, 交通出行")),
     "duplicate-id-in-sub-folders": Case({"content/voices/2022/zhou.md": voice(title="另一条心声")},
                                         [("content/voices/2022/zhou.md", None, None, ("zhou", V, "重复"))]),
+    # a link to the file that lost (it exists, it did not load): its own error says it all
+    "duplicate-id-linked-to": Case({"content/voices/2022/zhou.md": voice(title="另一条心声"),
+                                    N: NEWS.replace("../sessions/1-1.md", "../voices/2022/zhou.md")},
+                                   [("content/voices/2022/zhou.md", None, None, ("zhou", V, "重复"))]),
     "page-slug-is-a-section": Case({"content/pages/news.md": "---\ntitle: 新闻页\n---\n"},
                                    [("content/pages/news.md", None, "slug", ("/news/", "栏目"))]),
     "page-explicit-slug-is-a-section": Case({"content/pages/about.md": "---\ntitle: 关于\nslug: voices\n---\n"},
