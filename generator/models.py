@@ -54,6 +54,7 @@ class Entry:
     summary: str = ""
     html: str = ""
     toc: tuple[tuple[int, str, str], ...] = ()
+    slug_line: int | None = None  # the line of the file's own `slug:`, for an error about its address
 
     @property
     def published(self) -> bool:

@@ -334,7 +334,7 @@ def check_collisions(routes: list[Route], problems: Problems) -> None:
         top = route.url.split("/", 1)[0]
         if route.entry is not None and route.entry.folder == "pages" and top in RESERVED:
             problems.error(route.source, f"网址 /{route.url} 与网站自带的栏目重名。", field="slug",
-                           fix="给这个页面另写一个 slug。")
+                           line=route.entry.slug_line, fix="给这个页面另写一个 slug。")
             continue
         other = seen.get(route.path)
         if other is not None and route.template == other.template == "topic.html":
@@ -348,6 +348,7 @@ def check_collisions(routes: list[Route], problems: Problems) -> None:
             # blame the file whose own slug made the clash, where one of them wrote a slug
             blamed, named = (other, route) if _own_slug(other) and not _own_slug(route) else (route, other)
             problems.error(blamed.source, f"与 {named.source} 得到同一个网址 /{route.url}。", field="slug",
+                           line=blamed.entry.slug_line if blamed.entry is not None else None,
                            fix="给其中一个文件写一个不同的 slug，或改文件名。")
             continue
         seen[route.path] = route

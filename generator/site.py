@@ -114,7 +114,8 @@ class _Builder:
             folder=doc.folder, id=doc.id, source=doc.path,
             title=values.get("title") or values.get("name") or doc.id,
             slug=slug, url=entry_url(doc.folder, slug), draft=bool(values["draft"]),
-            topics=self._topics(doc, values["topics"]), summary=values["summary"] or "")
+            topics=self._topics(doc, values["topics"]), summary=values["summary"] or "",
+            slug_line=doc.line_of("slug") if values["slug"] else None)
         own = {f.name: values[f.name] for f in schema.SCHEMA[doc.folder]
                if f.name in cls.__dataclass_fields__ and f.name not in REFERENCES | COMMON_FIELDS
                and values[f.name] is not None}
