@@ -175,23 +175,44 @@ def split_target(base_file: str, url: str) -> tuple[str, str] | None:
 
 
 def summary_text(clean_html: str, limit: int = 120) -> str:
-    """The first paragraph as plain text, cut to about `limit` characters."""
-    match = FIRST_PARAGRAPH.search(clean_html)
-    if not match:
-        return ""
-    text = " ".join(html.unescape(TAG.sub("", match.group(1))).split())
-    return cut(text, limit)
+    """The first paragraph as plain text, cut to about `limit` characters.
+
+    A paragraph with no text (an image) or only a salutation that leads into the next one
+    (各位代表：) is passed over: the first paragraph that says something is the summary.
+    """
+    first = ""
+    for match in FIRST_PARAGRAPH.finditer(clean_html):
+        text = " ".join(html.unescape(TAG.sub("", match.group(1))).split())
+        if text and not (len(text) <= SALUTATION and text.endswith(("：", ":"))):
+            return cut(text, limit)
+        first = first or text
+    return cut(first, limit)
+
+
+SALUTATION = 16  # characters: 各位代表： 尊敬的各位代表、各位委员： lead into what follows
+CLOSERS = "”’」』）》】)"  # punctuation that closes what a sentence end inside it stops
 
 
 def cut(text: str, limit: int = 120) -> str:
-    """Shorten text to about `limit` characters, at a sentence end where one is near."""
+    """Shorten text to about `limit` characters, at a sentence end where one is near.
+
+    A quotation the cut leaves open is closed after the ellipsis (…”), and a sentence end
+    inside a quotation keeps the closing mark (满足需要。”).
+    """
     if len(text) <= limit:
         return text
     head = text[:limit]
     stop = max(head.rfind(p) for p in "。！？；")
     if stop >= limit * 2 // 3:
-        return head[:stop + 1] + "…"
-    return head.rstrip("，、,;；：: ") + "…"
+        end = stop + 1
+        while end < len(text) and text[end] in CLOSERS:
+            end += 1
+        shown, ellipsis = text[:end], "…"
+    else:
+        shown, ellipsis = head.rstrip("，、,;；：: "), "…"
+    if shown.count("“") > shown.count("”"):
+        ellipsis += "”"
+    return shown + ellipsis
 
 
 def plain_text(clean_html: str) -> str:

@@ -302,5 +302,20 @@ def test_cut_drops_a_trailing_comma():
     assert cut(text) == "甲" * 119 + "…"
 
 
+def test_a_salutation_or_an_image_is_not_the_summary():
+    html = '<p><img src="a.png" alt="会场"></p><p>各位代表：</p><p>现在，我代表区人大常委会向大会报告工作。</p>'
+    assert summary_text(html) == "现在，我代表区人大常委会向大会报告工作。"
+    assert summary_text("<p>各位代表：</p>") == "各位代表："  # nothing else: still something
+    long_lead = "<p>会议期间，代表们围绕以下几个方面提出了很多意见和建议：</p><p>一是……</p>"
+    assert summary_text(long_lead).startswith("会议期间")  # a sentence, not a salutation
+
+
+def test_a_cut_inside_a_quotation_closes_it():
+    said = "甲" * 90 + "说：“" + "乙" * 20 + "满足需要。”" + "丙" * 60
+    assert cut(said) == "甲" * 90 + "说：“" + "乙" * 20 + "满足需要。”…"
+    open_quote = "甲" * 100 + "：“" + "乙" * 100
+    assert cut(open_quote).endswith("乙…”") and cut(open_quote).count("“") == cut(open_quote).count("”")
+
+
 def test_no_paragraph_no_summary():
     assert summary_text("<h2>只有标题</h2>") == ""
