@@ -248,7 +248,7 @@ class _Builder:
                     line: int | None = None) -> None:
         """Warn about a published page pointing at an unpublished one (field None: a body link)."""
         if self.visible(source) and not self.visible(target):
-            state = "草稿" if target.draft else "尚未到发布日期"
+            state = "草稿" if target.draft else "尚未到发布日期的内容"
             where = "" if field_name else "正文中的链接"
             self.problems.warn(doc.path, f"{where}指向的 {target.source} 是{state}，链接将显示为普通文字。",
                                line=line or (doc.line_of(field_name) if field_name else None), field=field_name,
