@@ -237,6 +237,7 @@
       if (my !== seq) return;
       items.forEach(function (d) { list.appendChild(render(d)); });
       more.hidden = shown >= results.length;
+      return items;
     });
   }
 
@@ -262,6 +263,12 @@
         if (q && phrase && !found[0].results.length && !found[1].results.length && phrase !== spelt(q)) {
           return pf.search(spelt(q), { filters: f }).then(function (r) { return [found[0], r]; });
         }
+        /* Spelt out, the phrase looks only where the `chars` field reaches (titles, names, the
+           opening of a body): before saying no page holds the query, look as Pagefind segments it. */
+        var whole = "\"" + q + "\"";
+        if (q && phrase && phrase !== whole && found[0].results.length && !found[1].results.length) {
+          return pf.search(whole, { filters: f }).then(function (r) { return [found[0], r]; });
+        }
         return found;
       });
     }).then(function (found) {
@@ -280,9 +287,19 @@
       list.textContent = "";
       shown = 0;
       var what = q ? "“" + q + "”" : "所选条件";
+      var apart = found[1] && !exactList.length && results.length;
       setStatus(results.length ? "找到 " + results.length + " 条与" + what + "有关的结果。"
                                : "没有找到与" + what + "有关的内容。请换一个词，或减少筛选条件。");
-      return showMore();
+      return showMore().then(function (items) {
+        /* A Chinese query no page holds as written (a name not on the site): where neither the
+           index's phrase search nor the text of the first results holds it, say that the pages
+           listed only hold its characters apart, rather than call them results for it. */
+        var literal = q.replace(/\s+/g, "");
+        if (my !== seq || !apart || !items || items.some(function (d) {
+          return (d.content || "").replace(/\s+/g, "").indexOf(literal) >= 0;
+        })) return;
+        setStatus("没有找到完整包含" + what + "的内容；以下 " + results.length + " 条含有其中的字词，但不相连。");
+      });
     }).catch(function (err) {
       if (my !== seq) return;
       setStatus("搜索暂时不可用：搜索索引未能加载。请稍后再试，或按栏目浏览。");

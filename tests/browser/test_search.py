@@ -134,6 +134,32 @@ def test_a_name_outranks_pages_holding_its_characters_apart(small):
                                    for m in marks), marks
 
 
+def test_a_name_no_page_holds_is_not_called_found(small):
+    """王祝 is on no page; pages holding 王 and 祝 apart are listed, and the status says so."""
+    results = small.search("王祝")
+    status = small.page.text_content("[data-search-status]")
+    assert results and status.startswith("没有找到完整包含“王祝”的内容") and f"以下 {len(results)} 条" in status
+    small.search("王大祝")
+    assert small.page.text_content("[data-search-status]").startswith("找到 ")
+
+
+def test_a_word_deep_in_a_long_page_is_found_as_a_whole(browser, tmp_path):
+    """The `chars` field holds only a body's opening; a word far below it is still reported as
+    found (the page's own text holds it), not as characters apart."""
+    filler = "代表们认真审议各项报告，围绕民生实事积极建言献策。" * 40  # 1,000 characters
+    site = write_site(tmp_path / "site", {
+        "content/news/ji-yao.md": f"---\ntitle: 会议纪要\ndate: 2021-07-20\n---\n{filler}\n\n会上，萤火巷的居民代表发言。\n"},
+        fx.SITE_YAML)
+    out = tmp_path / "public"
+    assert run_build(site, out=out).returncode == 0
+    searcher = Searcher(browser, out)
+    try:
+        assert searcher.search("萤火巷") == ["news/ji-yao/"]
+        assert searcher.page.text_content("[data-search-status]").startswith("找到 1 条")
+    finally:
+        searcher.close()
+
+
 def test_drafts_and_future_items_are_not_found(small):
     assert small.search("蓝鲸灯塔") == []
     assert small.search("银杏书院") == []
