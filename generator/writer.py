@@ -88,6 +88,17 @@ def check_output_dir(out: Path, site_dir: Path) -> None:
     for marker in ("site.yaml", ".git", "content"):
         if (out_r / marker).exists():
             raise OutputRefused(f"输出文件夹 {out} 中有 {marker}，看起来不是生成的网站，拒绝覆盖。请用 --out 指定一个单独的文件夹。")
+    if out.is_symlink():
+        raise OutputRefused(f"输出文件夹 {out} 是一个链接（指向 {os.readlink(out)}），发布时只会替换链接本身。"
+                            "请用 --out 指定真实的文件夹。")
+    if out.exists() and not out.is_dir():
+        raise OutputRefused(f"{out} 是一个文件，不是文件夹，拒绝覆盖。请用 --out 指定一个文件夹。")
+    # A folder the writer did not make (no manifest beside it) is somebody's: publishing would
+    # swap it out and the next build would delete it. Only an empty one may become the output.
+    if out.is_dir() and _load_state(out) is None and any(out.iterdir()):
+        raise OutputRefused(f"输出文件夹 {out} 中已有文件，但它不是本工具生成的网站（旁边没有 .{out.name}.state），"
+                            "发布会把它整个替换掉。请用 --out 指定一个新的或空的文件夹；确实要用这个文件夹，"
+                            "请先把其中的文件移走。")
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -41,6 +42,13 @@ def write_site(root: Path, files: dict[str, str | bytes], site_yaml: str | None 
         else:
             path.write_text(textwrap.dedent(data).lstrip("\n"), encoding="utf-8")
     return root
+
+
+def copy_output(published: Path, to: Path) -> None:
+    """A published output copied elsewhere whole: its files and the writer's state file beside it
+    (a folder without one is not an output, and the build refuses to replace it)."""
+    shutil.copytree(published, to, symlinks=True)
+    shutil.copy2(published.parent / f".{published.name}.state", to.parent / f".{to.name}.state")
 
 
 def run_build(site: Path, *args: str, out: Path | None = None, today: dt.date | None = TODAY,

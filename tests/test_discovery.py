@@ -36,7 +36,7 @@ from generator.search import PAGEFIND_VERSION, spaced
 from generator.sitemap import sitemap_files
 
 
-from tests.conftest import TODAY, run_build, snapshot, write_site
+from tests.conftest import TODAY, copy_output, run_build, snapshot, write_site
 REAL_BASE = "https://www.example.gov.cn/renda/"
 
 
@@ -148,7 +148,7 @@ def _fake_pagefind(tmp_path: Path, script: str) -> Path:
 ])
 def test_pagefind_failure_fails_the_build_and_keeps_the_published_site(small, tmp_path, fixture_site, script, message):
     out = tmp_path / "public"
-    shutil.copytree(small, out)
+    copy_output(small, out)
     before = snapshot(out)
     env = {**os.environ, "PAGEFIND_BINARY_PATH": str(_fake_pagefind(tmp_path, script))}
     cmd = [sys.executable, str(HERE.parent / "build.py"), "build", "--site", str(fixture_site),

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT, TODAY, run_build, snapshot, write_site
+from tests.conftest import PROJECT, TODAY, copy_output, run_build, snapshot, write_site
 
 SITE_YAML = """\
 title: 测试区人民代表大会常务委员会
@@ -245,7 +245,7 @@ def runs(published, tmp_path_factory) -> dict[str, Run]:
     def one(name: str) -> tuple[str, Run]:
         site = make_case(root, name, CASES[name], published.parent / "good" / ".cache")
         out = root / name / "public"
-        shutil.copytree(published, out, symlinks=True)
+        copy_output(published, out)
         before, st = snapshot(out), stats(out)
         return name, Run(run_build(site, out=out), before, st, out)
 
@@ -400,6 +400,36 @@ def test_an_output_folder_inside_the_editors_folders_is_a_usage_error(tmp_path, 
     assert result.returncode == 2, result.stderr
     assert "用法错误" in result.stderr and "--out" in result.stderr and "Traceback" not in result.stderr
     assert snapshot(site) == before
+
+
+@pytest.mark.parametrize("what", ["someone's folder", "a link to a folder", "a file"])
+def test_an_output_that_is_not_a_previous_output_is_a_usage_error(tmp_path, what):
+    """--out at a folder of somebody's files: publishing would swap it out (and the next build
+    delete it). Refused before anything is built, with nothing left beside it."""
+    site = write_site(tmp_path / "site", BASE, SITE_YAML)
+    theirs = tmp_path / "docs"
+    write_site(theirs, {"important.txt": "重要文件", "notes/a.md": "笔记"}, None)
+    out = theirs
+    if what == "a link to a folder":
+        out = tmp_path / "pub"
+        out.symlink_to(theirs)
+    elif what == "a file":
+        out = theirs / "important.txt"
+    before, around = snapshot(theirs), sorted(p.name for p in tmp_path.iterdir())
+    result = run_build(site, out=out, today=TODAY)
+    assert result.returncode == 2, result.stderr
+    assert "用法错误" in result.stderr and "--out" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(theirs) == before and sorted(p.name for p in tmp_path.iterdir()) == around
+    assert not (tmp_path / "site" / ".cache").exists()  # refused before the build began
+
+
+def test_an_empty_folder_or_an_earlier_output_may_be_the_output(tmp_path):
+    site = write_site(tmp_path / "site", BASE, SITE_YAML)
+    out = tmp_path / "www"
+    out.mkdir()
+    assert run_build(site, out=out, today=TODAY).returncode == 0  # empty: fine
+    (site / N).write_text(NEWS.replace("开幕", "隆重开幕"), encoding="utf-8")
+    assert run_build(site, out=out, today=TODAY).returncode == 0  # its own output: rebuilt
 
 
 def test_output_piped_into_a_program_that_stops_reading_is_no_traceback(tmp_path):
