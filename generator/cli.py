@@ -8,6 +8,7 @@ summary line: pages written by kind, pages unchanged, warnings, time.
 from __future__ import annotations
 
 import argparse
+import errno
 import datetime as dt
 import os
 import sys
@@ -161,10 +162,34 @@ def cmd_build(args: argparse.Namespace) -> int:
         progress.close()
         print(f"错误：{exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise  # stdout closed by the reader (`| head`): build.py ends quietly
+    except OSError as exc:  # the disk, not the content: full, read-only, no permission
+        progress.close()
+        print(f"错误：{os_problem(exc)}网站没有发布；原来发布的网站保持不变。", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C: the writer has cleaned up on its way out
+        progress.close()
+        print("已中断：网站没有发布；原来发布的网站保持不变。", file=sys.stderr)
+        return 130
     progress.close()
     _print_problems(result.warnings)
     print(summary_line(result.written, result.unchanged, len(result.warnings), result.seconds, str(result.out)))
     return 0
+
+
+OS_REASONS = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EACCES: "没有权限",
+              errno.EPERM: "不允许修改（文件夹只读或被锁定）", errno.EROFS: "文件系统是只读的",
+              errno.ENAMETOOLONG: "路径太长", errno.EMFILE: "同时打开的文件太多"}
+
+
+def os_problem(exc: OSError) -> str:
+    """An operating-system failure in one Chinese sentence: what, where, and what to do."""
+    reason = OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    where = f"（{exc.filename}）" if exc.filename else ""
+    fix = {errno.ENOSPC: "请清理磁盘后重试。", errno.EDQUOT: "请清理磁盘后重试。"}.get(
+        exc.errno or 0, "请检查输出文件夹和网站文件夹的权限后重试。")
+    return f"无法读写文件{where}：{reason}。{fix}"
 
 
 def _site_ok(site: Path) -> bool:

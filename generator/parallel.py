@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import threading
 from typing import Any, Callable, Iterator, Sequence
 
@@ -25,6 +26,11 @@ def cores() -> int:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         return os.cpu_count() or 1
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the build; the parent stops the pool and says so once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _call(chunk: Any) -> Any:
@@ -55,7 +61,7 @@ def run(task: Callable[[Any], Any], chunks: Sequence[Any], jobs: int) -> Iterato
     _TASK = task
     gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
     try:
-        pool = context.Pool(min(jobs, len(chunks)))
+        pool = context.Pool(min(jobs, len(chunks)), initializer=_leave_interrupts_to_the_parent)
     except (OSError, ValueError, ImportError):
         gc.unfreeze()
         _TASK = None

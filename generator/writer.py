@@ -450,7 +450,13 @@ def write_site(out: Path, files: list[OutputFile],
             os.rename(spare, out)
             kept = None
     except BaseException:
-        _save_state(out, {**state, "spare": None} if state else None)
+        # The working folder is half made and no longer trusted (the next build would delete it):
+        # delete it now, so that a build that failed for want of space leaves that space behind.
+        shutil.rmtree(spare, ignore_errors=True)
+        try:
+            _save_state(out, {**state, "spare": None} if state else None)
+        except OSError:
+            _state_path(out).with_name(_state_path(out).name + ".tmp").unlink(missing_ok=True)
         raise
     token = hashlib.sha1(marshal.dumps(sorted(manifest.items()))).hexdigest()
     _save_state(out, {"out": manifest, "hook": hook, "spare": kept, "token": token})

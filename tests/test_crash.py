@@ -369,6 +369,34 @@ def test_kills_at_random_moments_never_damage_the_published_site(bench: Bench):
     shutil.rmtree(clean_out.parent)
 
 
+@pytest.mark.parametrize("moment", ["rendering", "place-1", "pagefind", "state-before"])
+def test_ctrl_c_says_so_in_one_line_and_keeps_the_published_site(bench: Bench, moment: str):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while pages render,
+    while the working folder fills, while Pagefind runs, or as the manifest is written:
+    exit 130, one Chinese line and no traceback from any process, the published site as it
+    was, nothing left behind by the next build."""
+    if not bench.out.exists():
+        bench.build()
+    before = digests(bench.out)
+    change(bench.site, random.Random(moment), "one")
+    (bench.root / "pagefind-running").unlink(missing_ok=True)
+    run = bench.start(hold="" if moment == "rendering" else moment)
+    if moment == "rendering":  # the pages of 2,000 take seconds: well inside them
+        time.sleep(1.0)
+        assert not any(s.startswith("write") for s in run.steps), f"rendered within 1 s: {run.steps}"
+    elif moment == "pagefind":
+        wait_for_file(bench.root / "pagefind-running", run)
+    else:
+        assert run.wait_for(moment), f"{moment}: {run.steps} {run.stderr}"
+    os.killpg(run.proc.pid, signal.SIGINT)
+    run.wait()
+    assert run.code == 130, (run.code, run.stderr)
+    assert run.errors == ["已中断：网站没有发布；原来发布的网站保持不变。"], run.stderr
+    assert digests(bench.out) == before
+    bench.build()
+    assert bench.leftovers() == []
+
+
 def wait_for_file(path: Path, run: Run, timeout: float = BUILD_TIMEOUT) -> None:
     deadline = time.monotonic() + timeout
     while not path.exists():

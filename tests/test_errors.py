@@ -500,3 +500,38 @@ def test_a_topic_named_qita_is_a_warning(tmp_path):
     assert result.returncode == 0, result.stderr
     assert any(line.startswith("site.yaml:4: 警告: 字段 topics：专题“其他”") for line in result.stderr.splitlines()), \
         result.stderr
+
+
+def test_a_full_disk_is_one_line_and_leaves_its_space_behind(tmp_path, monkeypatch, capsys):
+    """No space left while the working folder fills: one Chinese line (no traceback), exit 1,
+    the published site as it was, and the half-made working folder deleted, so that the
+    space it took is there for the next build."""
+    import errno
+
+    from generator import cli, writer
+    site = write_site(tmp_path / "site", BASE, SITE_YAML)
+    out = tmp_path / "public"
+    args = ["build", "--site", str(site), "--out", str(out), "--today", TODAY.isoformat()]
+    assert cli.main(args) == 0
+    (site / N).write_text(NEWS.replace("开幕", "隆重开幕"), encoding="utf-8")
+    assert cli.main(args) == 0  # now there is a spare folder (.public.prev) to work in
+    before = snapshot(out)
+    (site / N).write_text(NEWS.replace("开幕", "胜利开幕"), encoding="utf-8")
+    place = writer._place
+
+    def full(f, target, *rest, **kw):
+        if target.parent.name != "kai-mu" and target.name == "index.html":
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return place(f, target, *rest, **kw)
+
+    monkeypatch.setattr(writer, "_place", full)
+    capsys.readouterr()
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("错误：无法读写文件（") and "磁盘空间不足。请清理磁盘后重试。" in err[0]
+    assert err[0].endswith("网站没有发布；原来发布的网站保持不变。")
+    assert snapshot(out) == before
+    assert not (tmp_path / ".public.prev").exists() and not list(tmp_path.glob(".public.tmp-*"))
+    monkeypatch.setattr(writer, "_place", place)
+    assert cli.main(args) == 0
+    assert "胜利开幕" in (out / "news/kai-mu/index.html").read_text(encoding="utf-8")
