@@ -195,6 +195,10 @@ def _shown(value: Any) -> str:
     return f"“{text[:40]}{'…' if len(text) > 40 else ''}”"
 
 
+# Fields whose misspelling is an error, not a warning: ignoring it would publish what the editor held back.
+GUARDS = {"draft": "草稿就会被发布。"}
+
+
 def validate(doc: Document, problems: Problems) -> dict[str, Any]:
     """Check a document's front matter against its folder's schema.
 
@@ -220,7 +224,11 @@ def validate(doc: Document, problems: Problems) -> dict[str, Any]:
         values[spec.name] = _check(doc, spec, raw, problems)
     for key in doc.meta:
         if key not in known:
-            guess = nearest(key, known)
+            guess = str(key).lower() if str(key).lower() in known else nearest(key, known)
+            if guess in GUARDS:  # ignored, a misspelt draft: true would publish a draft
+                problems.error(doc.path, f"未知字段 {key}：是不是想写 {guess}？写错了它会被忽略，{GUARDS[guess]}",
+                               line=doc.line_of(key), field=key, fix=f"改为 {guess}:（全小写）。")
+                continue
             problems.warn(doc.path, f"未知字段 {key}，已忽略。", line=doc.line_of(key), field=key,
                           fix=f"是不是想写 {guess}？" if guess else f"可用字段：{'、'.join(known)}")
     slug = values.get("slug")

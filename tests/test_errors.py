@@ -196,6 +196,9 @@ CASES: dict[str, Case] = {
     "mapping-where-list-expected": Case({N: news(people="{代表: 周道杨}")}, [(N, 5, "people", ("不是文字",))]),
     "unknown-person-in-news": Case({N: news(people="[周道杨, 赵六]")}, [(N, 5, "people", ("赵六",))]),
     "bad-choice": Case({V: voice(kind="群众")}, [(V, 4, "kind", ("群众", "代表 或 委员 或 市民"))]),
+    # ignored, a misspelt draft: true would publish what the editor held back: an error
+    "misspelt-draft": Case({N: news(title="区一届人大一次会议开幕\ndarft: true")}, [(N, 3, "darft", ("draft", "草稿"))]),
+    "capitalised-draft": Case({N: news(title="区一届人大一次会议开幕\nDraft: true")}, [(N, 3, "Draft", ("draft",))]),
     "bad-bool": Case({N: news(title="区一届人大一次会议开幕\ndraft: 是")}, [(N, 3, "draft", ("true 或 false",))]),
 }
 
