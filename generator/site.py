@@ -344,7 +344,9 @@ class _Builder:
     def _not_converted(self, doc: Document, rendered: Rendered) -> None:
         """A body Markdown could not convert (nested too deep, a parser error): an error naming the file, not a crash."""
         if rendered.problem:
-            self.problems.error(doc.path, rendered.problem, line=doc.body_line,
+            at = next((i for i, text in enumerate(doc.body.split("\n")) if text == rendered.problem_at), 0) \
+                if rendered.problem_at else 0
+            self.problems.error(doc.path, rendered.problem, line=doc.body_line + at,
                                 fix="减少列表、引用或 HTML 标签的嵌套层数；从别处粘贴的内容，检查是否有没闭合的标签；"
                                     "单独成行或在行末的 {…} 会被当作属性写法，要原样显示时写成 \\{…}。")
 

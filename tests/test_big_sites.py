@@ -262,3 +262,20 @@ def test_deeply_nested_markdown_is_an_error_naming_the_file(tmp_path):
     assert m.errors() == [line for line in m.stderr.splitlines() if line.startswith("content/news/deep.md:5: 错误: ")]
     assert "嵌套太深" in m.errors()[0]
     assert m.peak_mb < 600
+
+
+@pytest.mark.parametrize("indent", ["\t", "    ", "  ", "> "])
+def test_a_list_indented_thousands_of_levels_is_refused_before_it_is_converted(tmp_path, indent):
+    """2,000 items, each indented one level more (tabs, four spaces, two spaces, or quoted):
+    Python-Markdown would take minutes and gigabytes over it. It is refused at once, on the
+    line that goes past 200 levels."""
+    body = "\n".join(indent * i + "- x" for i in range(2000))
+    site = make_site(tmp_path, {"content/sessions/1-1.md": SESSION,
+                                "content/news/deep.md": "---\ntitle: 深\ndate: 2021-01-06\n---\n开头。\n\n" + body + "\n"})
+    m = build(site, timeout=60)
+    report(f"indented 2,000 levels with {indent!r}", m)
+    assert m.code == 1
+    assert len(m.errors()) == 1 and "嵌套太深" in m.errors()[0], m.stderr
+    first_too_deep = {"\t": 201, "    ": 201, "  ": 402, "> ": 201}[indent]  # the item past 200 levels
+    assert m.errors()[0].startswith(f"content/news/deep.md:{7 + first_too_deep}: 错误: "), m.errors()
+    assert m.peak_mb < 600
