@@ -35,7 +35,7 @@ from jinja2 import meta
 from . import __version__, parallel
 from .cache import MEMOS, generator_key
 from .config import load_config
-from .content import Parsed, discover, discover_assets, read_documents, read_parsed
+from .content import Parsed, check_media, discover, discover_assets, read_documents, read_parsed
 from .errors import BuildFailed, Problems
 from .inputs import PROJECT_DIR, china_today
 from .markdown import MarkdownRenderer, Rendered
@@ -320,6 +320,7 @@ class Builder:
         static: dict[str, Path] = self._listing(
             "assets", [base_dir / "static", PROJECT_DIR / "static", base_dir / "media"], hints, problems,
             self._scan_assets)
+        check_media(static, problems)
         if config is None:
             raise BuildFailed(problems)
         self._prefetch(documents)

@@ -232,6 +232,34 @@ def read_documents(site_dir: Path, problems: Problems, cache: dict[str, Parsed] 
     return documents
 
 
+# Files a browser would run as a page of this site, with its address and cookies: never published from media/.
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".js", ".mjs", ".php", ".jsp", ".asp", ".aspx")
+SVG_ACTIVE = re.compile(rb"<script|<foreignobject|\son[a-z]+\s*=|javascript:|<iframe|<embed|<object", re.I)
+
+
+def check_media(files: dict[str, Path], problems: Problems) -> None:
+    """Web pages, scripts and SVG images with script in media/ are errors: opened from the site's
+    own address they would run there (the pages' Content-Security-Policy does not cover them)."""
+    for rel, path in files.items():
+        if not rel.startswith("media/"):
+            continue
+        suffix = path.suffix.lower()
+        if suffix in ACTIVE_SUFFIXES:
+            problems.error(rel, "网页和脚本文件不能放在 media/ 中发布：读者打开时，它会在本站的网址下运行。",
+                           fix="要提供的是文件本身，请压缩成 .zip 或转成 PDF 后再放进 media/；要发布的是内容，请写成 Markdown 页面。")
+        elif suffix in (".svg", ".svgz"):
+            try:
+                data = path.read_bytes()
+                if suffix == ".svgz":
+                    import gzip
+                    data = gzip.decompress(data)
+            except (OSError, EOFError, ValueError):
+                continue  # unreadable: published as it is, or reported where it is read
+            if SVG_ACTIVE.search(data):
+                problems.error(rel, "这个 SVG 图片里含有脚本（<script>、onload= 之类）或嵌入的网页，在本站的网址下打开时会运行。",
+                               fix="用作图工具另存为不含脚本的 SVG，或导出为 PNG 后再放进 media/。")
+
+
 def discover_assets(site_dir: Path, folder: str, problems: Problems) -> dict[str, Path]:
     """Files under media/ (or static/) to publish as they are: site-relative path -> file.
 

@@ -199,6 +199,11 @@ CASES: dict[str, Case] = {
     # ignored, a misspelt draft: true would publish what the editor held back: an error
     "misspelt-draft": Case({N: news(title="区一届人大一次会议开幕\ndarft: true")}, [(N, 3, "darft", ("draft", "草稿"))]),
     "capitalised-draft": Case({N: news(title="区一届人大一次会议开幕\nDraft: true")}, [(N, 3, "Draft", ("draft",))]),
+    # opened from the site's address, these would run there: refused, a benign SVG is not
+    "media-web-page": Case({"media/附件/说明.html": "<script>alert(1)</script>", "media/ok.svg": '<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'},
+                           [("media/附件/说明.html", None, None, ("网页和脚本文件",))]),
+    "media-svg-with-script": Case({"media/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'},
+                                  [("media/logo.svg", None, None, ("SVG", "脚本"))]),
     "bad-bool": Case({N: news(title="区一届人大一次会议开幕\ndraft: 是")}, [(N, 3, "draft", ("true 或 false",))]),
 }
 
