@@ -114,7 +114,7 @@ def parse_config(text: str) -> tuple[SiteConfig | None, Problems]:
     try:
         data, lines = yamltext.load(text)
     except yamltext.YamlSyntaxError as exc:
-        problems.error(CONFIG_FILE, f"YAML 格式有误：{exc.detail}", line=exc.line,
+        problems.error(CONFIG_FILE, f"YAML 格式有误：{exc.explain()}", line=exc.line,
                        fix="检查缩进、冒号后的空格和引号是否成对。")
         return None, problems
     if not isinstance(data, dict):

@@ -74,7 +74,7 @@ def parse_document(path: str, folder: str, raw: bytes, problems: Problems) -> Do
     try:
         meta, key_lines = yamltext.load("\n".join(lines[1:end]))
     except yamltext.YamlSyntaxError as exc:
-        problems.error(path, f"front matter 的 YAML 格式有误：{exc.detail}",
+        problems.error(path, f"front matter 的 YAML 格式有误：{exc.explain(offset=1)}",
                        line=exc.line + 1 if exc.line else None,
                        fix="检查缩进、冒号后的空格和引号是否成对；含冒号的文字要加引号。")
         return None

@@ -17,10 +17,17 @@ KeyPath = tuple[Any, ...]
 class YamlSyntaxError(Exception):
     """The text is not YAML; carries a 1-based line and a Chinese explanation."""
 
-    def __init__(self, line: int | None, detail: str):
+    def __init__(self, line: int | None, detail: str, earlier: int | None = None):
         super().__init__(detail)
         self.line = line
         self.detail = detail
+        self.earlier = earlier  # a line the detail names too ({earlier}, {line}): a key written twice
+
+    def explain(self, offset: int = 0) -> str:
+        """The detail, with the lines it names counted as the file counts them (`offset` lines above the YAML)."""
+        if self.earlier is None or self.line is None:
+            return self.detail
+        return self.detail.format(earlier=self.earlier + offset, line=self.line + offset)
 
 
 # Hostile or broken YAML must fail fast with a message, never eat the machine:
@@ -58,11 +65,18 @@ def _walk(node: yaml.Node, lines: dict[KeyPath, int], escapes: bool = True) -> N
         if isinstance(node, yaml.ScalarNode) and escapes:
             _check_scalar(node)
         if isinstance(node, yaml.MappingNode):
+            first: dict[Any, int] = {}
             for key_node, value_node in node.value:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
                 if escapes and isinstance(key_node, yaml.ScalarNode):
                     _check_scalar(key_node)
-                lines[path + (key,)] = key_node.start_mark.line + 1
+                line = key_node.start_mark.line + 1
+                if key is not None and key != "<<" and key in first:  # YAML keeps the last one, silently
+                    said = str(key).replace("{", "{{").replace("}", "}}")
+                    raise YamlSyntaxError(line, said + " 写了两次（第 {earlier} 行和第 {line} 行），只会用后一个：删去不要的那一行",
+                                          earlier=first[key])
+                first.setdefault(key, line)
+                lines[path + (key,)] = line
                 children.append((value_node, path + (key,)))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):

@@ -204,6 +204,10 @@ CASES: dict[str, Case] = {
                            [("media/附件/说明.html", None, None, ("网页和脚本文件",))]),
     "media-svg-with-script": Case({"media/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'},
                                   [("media/logo.svg", None, None, ("SVG", "脚本"))]),
+    # YAML keeps the last of two equal keys without a word: both lines named
+    "duplicate-key": Case({N: news(title="区一届人大一次会议开幕\ntitle: 重复标题")}, [(N, 3, None, ("title 写了两次", "第 2 行和第 3 行"))]),
+    "duplicate-site-key": Case({}, [("site.yaml", 3, None, ("base_url 写了两次", "第 2 行和第 3 行"))],
+                               site_yaml=SITE_YAML.replace("language:", "base_url: https://staging.example.cn/\nlanguage:", 1)),
     "bad-bool": Case({N: news(title="区一届人大一次会议开幕\ndraft: 是")}, [(N, 3, "draft", ("true 或 false",))]),
 }
 
