@@ -410,6 +410,11 @@ class _Builder:
         def line() -> int | None:  # looked up only for a problem: this runs for every link of every build
             return next((doc.body_line + i for i, text in enumerate(doc.body.split("\n")) if url in text), None)
 
+        if path == ".." or path.startswith("../"):  # above the site folder: nothing of it is published
+            self.problems.error(doc.path, f"{'图片' if attr == 'src' else '链接'} {url} 指向网站文件夹之外，网站上没有这个地址。",
+                                line=line(), fix="链接别的页面写它的 .md 文件的相对路径（如 ../reports/work-report-2021.md）；"
+                                                 "图片和附件放进网站文件夹的 media/，从本文件所在的文件夹算起引用。")
+            return None
         if path.endswith(".md"):
             linked = self.entries.get(path)
             if linked is None and path in self.data.content_files:

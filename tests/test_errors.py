@@ -208,6 +208,8 @@ CASES: dict[str, Case] = {
     "duplicate-key": Case({N: news(title="区一届人大一次会议开幕\ntitle: 重复标题")}, [(N, 3, None, ("title 写了两次", "第 2 行和第 3 行"))]),
     "duplicate-site-key": Case({}, [("site.yaml", 3, None, ("base_url 写了两次", "第 2 行和第 3 行"))],
                                site_yaml=SITE_YAML.replace("language:", "base_url: https://staging.example.cn/\nlanguage:", 1)),
+    "link-above-the-site": Case({N: NEWS + "\n见[口令](../../../../etc/passwd)。\n"},
+                                [(N, 11, None, ("../../../../etc/passwd", "网站文件夹之外"))]),
     "bad-bool": Case({N: news(title="区一届人大一次会议开幕\ndraft: 是")}, [(N, 3, "draft", ("true 或 false",))]),
 }
 

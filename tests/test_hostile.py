@@ -99,13 +99,13 @@ PAYLOADS: list[str] = [
     "{{ 7*7 }}{% raw %}<script>alert(58)</script>{% endraw %}",
     "\u2028<script>alert(59)</script>\u2029",
     "<<script>script>alert(60)//<</script>/script>",
-    # links out of the site's folder: on the web only a link to the server's own root
-    "[上级](../../../../etc/passwd)",
-    "[编码](%2e%2e/%2e%2e/%2e%2e/etc/passwd)",
 ]
 
 # Ones the build refuses outright (a link it cannot resolve is an error naming the file): also safe.
 REFUSED_PAYLOADS = [
+    # links out of the site's folder: nothing there is published (an error naming the file and line)
+    "[上级](../../../../etc/passwd)",
+    "[编码](%2e%2e/%2e%2e/%2e%2e/etc/passwd)",
     '<a href="\u202ejavascript:alert(61)">反转</a>',
     '<a href="&#8238;javascript:alert(62)">反转</a>',
     '[反转](\u202e../voices/v00.md)',
