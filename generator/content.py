@@ -114,6 +114,10 @@ def _unreadable_name(site_dir: Path, path: Path, problems: Problems) -> bool:
         return True
 
 
+# A content file saved under another extension: .MD, .markdown, .md.txt, .txt
+ALMOST_MARKDOWN = re.compile(r"\.(md|markdown|mdown|mkd|mkdn|txt)(\.(txt|md))?$", re.I)
+
+
 def discover(site_dir: Path, problems: Problems) -> list[tuple[str, str, Path]]:
     """List (folder, relative path, absolute path) of every content file, sorted.
 
@@ -154,7 +158,14 @@ def discover(site_dir: Path, problems: Problems) -> list[tuple[str, str, Path]]:
                                    fix="把内容复制到网站文件夹中，不要用符号链接。")
                     dirnames.remove(d)
             for name in sorted(filenames):
-                if name.startswith(".") or not name.endswith(".md"):
+                if name.startswith("."):
+                    continue
+                if not name.endswith(".md"):
+                    almost = ALMOST_MARKDOWN.search(name)
+                    if almost:  # 讲话.MD, 讲话.markdown, 讲话.md.txt (Windows hides the last part)
+                        shown = Path(dirpath, name).relative_to(site_dir).as_posix()
+                        problems.warn(shown, "这个文件的扩展名不是 .md，没有发布。",
+                                      fix=f"改名为 {name[:almost.start()]}.md（扩展名用小写的 .md）。")
                     continue
                 abs_path = Path(dirpath, name)
                 if _unreadable_name(site_dir, abs_path, problems):

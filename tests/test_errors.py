@@ -446,6 +446,17 @@ def test_an_empty_folder_or_an_earlier_output_may_be_the_output(tmp_path):
     assert run_build(site, out=out, today=TODAY).returncode == 0  # its own output: rebuilt
 
 
+@pytest.mark.parametrize("name", ["kai-mu.md.txt", "kai-mu.MD", "kai-mu.markdown", "kai-mu.txt"])
+def test_a_content_file_under_another_extension_is_a_warning_naming_the_fix(tmp_path, name):
+    """Windows hides the last extension: 开幕.md.txt looks like 开幕.md to its editor."""
+    site = write_site(tmp_path / "site", {**BASE, f"content/news/{name}": NEWS}, SITE_YAML)
+    result = run_build(site, out=tmp_path / "public", today=TODAY)
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if "扩展名" in line]
+    assert len(warned) == 1 and warned[0].startswith(f"content/news/{name}: 警告: "), result.stderr
+    assert "改名为 kai-mu.md" in warned[0]
+
+
 def test_output_piped_into_a_program_that_stops_reading_is_no_traceback(tmp_path):
     """`python build.py build | head -0`: the site is built; the closed pipe is not a crash."""
     read, write = os.pipe()
