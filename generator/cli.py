@@ -11,6 +11,7 @@ import argparse
 import errno
 import datetime as dt
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -96,10 +97,34 @@ def _kind_order(item: tuple[str, int]) -> tuple[int, str]:
     return (order.index(item[0]) if item[0] in order else len(order), item[0])
 
 
+# argparse's own messages, as an editor would read them (the rest of the command line speaks Chinese)
+ARGPARSE_CHINESE = [
+    (re.compile(r"the following arguments are required: (.+)"), r"缺少参数：\1"),
+    (re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.+)\)"), r"\1 不能是 “\2”，可选：\3"),
+    (re.compile(r"invalid choice: '([^']*)' \(choose from (.+)\)"), r"没有 “\1” 这个命令，可选：\2"),
+    (re.compile(r"argument (\S+): invalid fromisoformat value: '([^']*)'"), r"\1 的日期 “\2” 不对，应写成 YYYY-MM-DD"),
+    (re.compile(r"argument (\S+): expected one argument"), r"\1 后面要跟一个值"),
+    (re.compile(r"unrecognized arguments: (.+)"), r"不认识的参数：\1"),
+    (re.compile(r"argument (\S+): invalid (\w+) value: '([^']*)'"), r"\1 的值 “\3” 不对"),
+]
+
+
+def in_chinese(message: str) -> str:
+    """argparse's English message in Chinese, where it is one argparse says."""
+    for pattern, said in ARGPARSE_CHINESE:
+        if pattern.fullmatch(message):
+            said = pattern.sub(said, message).replace("'", "")
+            return re.sub(r"\b(command|kind|name)\b", lambda m: ARGUMENT_NAMES[m.group()], said)
+    return message
+
+
+ARGUMENT_NAMES = {"command": "命令", "kind": "种类", "name": "名称"}
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors: exit 2, in Chinese
         self.print_usage(sys.stderr)
-        print(f"用法错误：{message}", file=sys.stderr)
+        print(f"用法错误：{in_chinese(message)}。运行 python build.py -h 查看用法。", file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -194,7 +219,7 @@ def os_problem(exc: OSError) -> str:
 
 def _site_ok(site: Path) -> bool:
     if not (site / "site.yaml").is_file():
-        print(f"错误：{site} 中没有 site.yaml。请用 --site 指向网站文件夹。", file=sys.stderr)
+        print(f"用法错误：{site} 中没有 site.yaml。请用 --site 指向网站文件夹。", file=sys.stderr)
         return False
     return True
 

@@ -378,12 +378,16 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     ("build", "--bogus"),
     ("build", "--today", "2021-13-01"),
     ("build", "--today"),
+    ("new",),  # no kind, no name
+    ("new", "speech", "讲话"),  # no such kind
 ])
 def test_usage_errors_exit_2(args):
     result = cli(*args)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
-    assert "用法错误：" in result.stderr
+    said = [line for line in result.stderr.splitlines() if line.startswith("用法错误：")]
+    assert len(said) == 1, result.stderr
+    assert not re.search(r"\b(argument|required|invalid|choose|expected|unrecognized)\b", said[0]), said[0]
 
 
 def test_a_folder_without_site_yaml_is_a_usage_error(tmp_path):
