@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 import html
+import posixpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -61,6 +62,7 @@ class _Builder:
 
     def __init__(self, data: BuildInput, problems: Problems):
         self.data = data
+        self._unloaded: set[tuple[str, str]] | None = None  # (folder, id) of files that did not load
         self.cfg = data.config
         self.problems = problems
         self.topics = {name: Topic(name, slugify(name), list_url(f"topics/{slugify(name)}"), i)
@@ -179,11 +181,22 @@ class _Builder:
             return ""
         return media_url(path)
 
+    def unloaded(self, folder: str, ident: str) -> bool:
+        """Whether a content file of this id is in `folder` but did not load (bad YAML, a
+        duplicate id): references to it then add nothing to that file's own error."""
+        if self._unloaded is None:
+            loaded = {d.path for d in self.docs.values()}
+            self._unloaded = {(p.split("/")[1], posixpath.splitext(posixpath.basename(p))[0])
+                              for p in self.data.content_files if p not in loaded and p.count("/") >= 2}
+        return (folder, ident) in self._unloaded
+
     # -- pass 2: references -------------------------------------------------
     def session_ref(self, doc: Document, sid: str | None, entry: Entry) -> Session | None:
         if not sid:
             return None
         session = self.sessions.get(sid)
+        if session is None and self.unloaded("sessions", sid):
+            return None  # its file is there but did not load: that error says it, once
         if session is None:
             known = "、".join(sorted(self.sessions)) or "（还没有会议文件）"
             self.problems.error(doc.path, f"找不到 id 为“{sid}”的会议。", line=doc.line_of("session"),
@@ -214,6 +227,8 @@ class _Builder:
                                     line=line, field=field_name,
                                     fix=f"把 kind 改为 {kind}，或改写一位{role}的 id 或姓名。" if voice else
                                     f"代表建议由{role}提出：改写一位{role}的 id 或姓名。")
+            elif self.unloaded("deputies", who):
+                return None  # the person's file is there but did not load: that error says it, once
             else:
                 where = f"{role}" if role else "人"
                 self.problems.error(doc.path, f"deputies/ 中找不到名为或 id 为“{who}”的{where}。",

@@ -210,6 +210,11 @@ CASES: dict[str, Case] = {
                                site_yaml=SITE_YAML.replace("language:", "base_url: https://staging.example.cn/\nlanguage:", 1)),
     "link-above-the-site": Case({N: NEWS + "\n见[口令](../../../../etc/passwd)。\n"},
                                 [(N, 11, None, ("../../../../etc/passwd", "网站文件夹之外"))]),
+    # one broken file, one error: voices and news naming that person add none ("找不到" would be wrong)
+    "person-file-that-does-not-load": Case({"content/deputies/周道杨.md": '---\nname: 周道杨\nrole: "人大代表\n---\n'},
+                                           [("content/deputies/周道杨.md", 3, None, ("YAML 格式有误",))]),
+    "session-file-that-does-not-load": Case({"content/sessions/1-1.md": "---\ntitle: [第一次会议\n---\n"},
+                                            [("content/sessions/1-1.md", 2, None, ("YAML 格式有误",))]),
     "bad-bool": Case({N: news(title="区一届人大一次会议开幕\ndraft: 是")}, [(N, 3, "draft", ("true 或 false",))]),
 }
 
