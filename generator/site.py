@@ -82,7 +82,13 @@ class _Builder:
         out: list[Topic] = []
         for name in names or ():
             topic = self.topics.get(name)
-            if topic is None:
+            parts = [p.strip() for p in re.split(r"[,，、;；]", name) if p.strip()]
+            if topic is None and len(parts) > 1 and all(p in self.topics for p in parts):
+                # topics: 交通出行, 教育 (no brackets) is one text to YAML, not a list
+                self.problems.error(doc.path, f"专题“{name}”写成了一段文字，而不是列表。",
+                                    line=doc.line_of("topics"), field="topics",
+                                    fix=f"写成列表：topics: [{', '.join(parts)}]（加上方括号，用英文逗号分隔）。")
+            elif topic is None:
                 declared = "、".join(self.cfg.topics) or "（site.yaml 中还没有声明任何专题）"
                 self.problems.error(doc.path, f"专题“{name}”没有在 site.yaml 中声明。",
                                     line=doc.line_of("topics"), field="topics",

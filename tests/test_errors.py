@@ -215,6 +215,8 @@ CASES: dict[str, Case] = {
                                            [("content/deputies/周道杨.md", 3, None, ("YAML 格式有误",))]),
     "session-file-that-does-not-load": Case({"content/sessions/1-1.md": "---\ntitle: [第一次会议\n---\n"},
                                             [("content/sessions/1-1.md", 2, None, ("YAML 格式有误",))]),
+    "topics-without-brackets": Case({V: voice(topics="医疗卫生, 教育")},
+                                    [(V, 6, "topics", ("写成了一段文字", "topics: [医疗卫生, 教育]"))]),
     "bad-bool": Case({N: news(title="区一届人大一次会议开幕\ndraft: 是")}, [(N, 3, "draft", ("true 或 false",))]),
 }
 
