@@ -92,6 +92,10 @@ def _unknown_keys(data: dict, known: tuple[str, ...], prefix: str,
                            field=f"{prefix}{key}", fix=fix)
 
 
+URL_SAFE = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]+")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
 def _text(data: dict, key: str, lines: dict, path: tuple, problems: Problems,
           *, required: bool = False, label: str | None = None) -> str:
     value = data.get(key)
@@ -131,9 +135,17 @@ def parse_config(text: str) -> tuple[SiteConfig | None, Problems]:
             problems.error(CONFIG_FILE, f"base_url “{base_url}” 不是完整的网址。",
                            line=lines.get(("base_url",)), field="base_url",
                            fix="写成 https://域名/ 或 https://域名/子路径/ 的形式。")
+        elif not URL_SAFE.fullmatch(base_url):  # every URL of the site starts with it: ASCII, no spaces or quotes
+            problems.error(CONFIG_FILE, f"base_url “{base_url}” 含有空格、引号或中文等不能直接用在网址中的字符。",
+                           line=lines.get(("base_url",)), field="base_url",
+                           fix="只用英文字母、数字和 - . / : 等网址字符；中文域名请写成 xn-- 开头的形式。")
         elif not base_url.endswith("/"):
             base_url += "/"
     language = _text(data, "language", lines, (), problems) or "zh-CN"
+    if not LANGUAGE_TAG.fullmatch(language):
+        problems.error(CONFIG_FILE, f"language “{language}” 不是语言代码。", line=lines.get(("language",)),
+                       field="language", fix="简体中文写 zh-CN（繁体中文 zh-TW，英文 en）。")
+        language = "zh-CN"
     description = _text(data, "description", lines, (), problems)
 
     topics: list[str] = []
@@ -167,6 +179,11 @@ def parse_config(text: str) -> tuple[SiteConfig | None, Problems]:
             _unknown_keys(raw_footer, FOOTER_KEYS, "footer.", lines, ("footer",), problems)
             footer = Footer(**{k: _text(raw_footer, k, lines, ("footer",), problems,
                                         label=f"footer.{k}") for k in FOOTER_KEYS})
+            for key in ("site_code", "icp", "police"):  # numbers YAML reads as numbers lose their zeros
+                if isinstance(raw_footer.get(key), (int, float)) and not isinstance(raw_footer.get(key), bool):
+                    problems.error(CONFIG_FILE, f"footer.{key} 写成了数字，开头的 0 会丢失（现在读作 {raw_footer[key]}）。",
+                                   line=lines.get(("footer", key)), field=f"footer.{key}",
+                                   fix=f'加上引号：{key}: "…"。')
             if footer.error_report and not re.match(r"https?://", footer.error_report):
                 problems.error(CONFIG_FILE, "footer.error_report 应是 http(s) 网址。",
                                line=lines.get(("footer", "error_report")), field="footer.error_report",

@@ -217,6 +217,12 @@ CASES: dict[str, Case] = {
                                             [("content/sessions/1-1.md", 2, None, ("YAML 格式有误",))]),
     "topics-without-brackets": Case({V: voice(topics="医疗卫生, 教育")},
                                     [(V, 6, "topics", ("写成了一段文字", "topics: [医疗卫生, 教育]"))]),
+    "base-url-with-a-space": Case({}, [("site.yaml", 2, "base_url", ("空格、引号或中文",))],
+                                  site_yaml=SITE_YAML.replace("https://www.example.gov.cn/renda/", "https://www.exa mple.gov.cn/renda/")),
+    "language-not-a-tag": Case({}, [("site.yaml", 3, "language", ("中文", "zh-CN"))],
+                               site_yaml=SITE_YAML.replace("language: zh-CN", "language: 中文")),
+    "site-code-as-a-number": Case({}, [("site.yaml", 8, "footer.site_code", ("开头的 0", "加上引号"))],
+                                  site_yaml=SITE_YAML + "  site_code: 0000000000\n  police: 浙公网安备 33000000000000号\n"),
     "bad-bool": Case({N: news(title="区一届人大一次会议开幕\ndraft: 是")}, [(N, 3, "draft", ("true 或 false",))]),
 }
 
