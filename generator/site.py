@@ -424,7 +424,7 @@ class _Builder:
                 return "#" + heading_anchor(unquote(url[1:]))
             return url
         path, fragment = target
-        if fragment and not unquote(fragment).isascii():
+        if fragment and path.endswith(".md") and not unquote(fragment).isascii():  # another page's heading, by its text
             fragment = heading_anchor(unquote(fragment))
         suffix = f"#{fragment}" if fragment else ""
 
