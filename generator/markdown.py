@@ -234,7 +234,7 @@ def cut(text: str, limit: int = 120) -> str:
             end += 1
         shown, ellipsis = text[:end], "…"
     else:
-        shown, ellipsis = head.rstrip("，、,;；：: "), "…"
+        shown, ellipsis = head.rstrip("，、,;；：: “‘「『（《【("), "…"  # nor a quotation just opened
     if shown.count("“") > shown.count("”"):
         ellipsis += "”"
     return shown + ellipsis

@@ -313,6 +313,7 @@ def test_a_salutation_or_an_image_is_not_the_summary():
 def test_a_cut_inside_a_quotation_closes_it():
     said = "甲" * 90 + "说：“" + "乙" * 20 + "满足需要。”" + "丙" * 60
     assert cut(said) == "甲" * 90 + "说：“" + "乙" * 20 + "满足需要。”…"
+    assert cut("甲" * 119 + "“乙乙”" + "丙" * 50) == "甲" * 119 + "…"  # not 甲“…”
     open_quote = "甲" * 100 + "：“" + "乙" * 100
     assert cut(open_quote).endswith("乙…”") and cut(open_quote).count("“") == cut(open_quote).count("”")
 
