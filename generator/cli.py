@@ -97,6 +97,7 @@ def _kind_order(item: tuple[str, int]) -> tuple[int, str]:
     return (order.index(item[0]) if item[0] in order else len(order), item[0])
 
 
+ARGUMENT_NAMES = {"command": "命令", "kind": "种类", "name": "名称"}  # argparse's names of our arguments
 # argparse's own messages, as an editor would read them (the rest of the command line speaks Chinese)
 ARGPARSE_CHINESE = [
     (re.compile(r"the following arguments are required: (.+)"), r"缺少参数：\1"),
@@ -117,8 +118,6 @@ def in_chinese(message: str) -> str:
             return re.sub(r"\b(command|kind|name)\b", lambda m: ARGUMENT_NAMES[m.group()], said)
     return message
 
-
-ARGUMENT_NAMES = {"command": "命令", "kind": "种类", "name": "名称"}
 
 
 class _Parser(argparse.ArgumentParser):

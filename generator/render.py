@@ -38,6 +38,27 @@ def cn_date(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+TocItem = tuple[int, str, str]  # (level, id, text) of a heading, as markdown.Rendered.toc has them
+
+
+def outline(toc: Iterable[TocItem]) -> list[tuple[TocItem | None, list[TocItem]]]:
+    """A contents list as its top-level headings, each with the headings below it.
+
+    Headings before the first top-level one hang under None (a body that opens with an h3).
+    """
+    items = list(toc)
+    top = min((level for level, _, _ in items), default=0)
+    out: list[tuple[TocItem | None, list[TocItem]]] = []
+    for item in items:
+        if item[0] == top:
+            out.append((item, []))
+        else:
+            if not out:
+                out.append((None, []))
+            out[-1][1].append(item)
+    return out
+
+
 def make_environment(template_dirs: Iterable[Path],
                      bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """The one Jinja environment of a build: autoescaped, strict about undefined names.
@@ -50,6 +71,7 @@ def make_environment(template_dirs: Iterable[Path],
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["cn_date"] = cn_date
     env.filters["iso"] = lambda d: d.isoformat() if d and d != dt.date.min else ""
+    env.filters["outline"] = outline
     return env
 
 

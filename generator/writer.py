@@ -190,8 +190,12 @@ def _save_state(out: Path, state: dict | None) -> None:
         return
     payload = marshal.dumps(state)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(STATE_MAGIC + b"%08x\n" % zlib.crc32(payload) + payload)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(STATE_MAGIC + b"%08x\n" % zlib.crc32(payload) + payload)
+        os.replace(tmp, path)
+    except OSError:  # a full disk: no half-written manifest left beside the output
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _walk(root: Path) -> dict[str, os.stat_result]:
@@ -235,19 +239,19 @@ class Published:
 
     out: Path
     state: dict | None
-    stats: dict[str, os.stat_result]  # every file below `out`, by POSIX path
+    found: int  # files below `out`, as the walk found them
     intact: dict[str, str]  # path -> digest of each file exactly as written
 
     @classmethod
     def look(cls, out: Path) -> "Published":
         state = _load_state(out)
         stats = _walk(out) if state is not None and out.is_dir() and not out.is_symlink() else {}
-        return cls(out, state, stats, _intact(state["out"], stats) if state is not None else {})
+        return cls(out, state, len(stats), _intact(state["out"], stats) if state is not None else {})
 
     @property
     def exact(self) -> bool:
         """The folder holds the manifest's files and nothing else, each as written."""
-        return self.state is not None and len(self.stats) == len(self.state["out"]) == len(self.intact)
+        return self.state is not None and self.found == len(self.state["out"]) == len(self.intact)
 
     def token(self) -> str | None:
         """The token of the last write if the folder is exactly as written then (the no-change check)."""
@@ -456,7 +460,7 @@ def write_site(out: Path, files: list[OutputFile],
         try:
             _save_state(out, {**state, "spare": None} if state else None)
         except OSError:
-            _state_path(out).with_name(_state_path(out).name + ".tmp").unlink(missing_ok=True)
+            pass  # the error being raised says what went wrong; the old manifest still stands
         raise
     token = hashlib.sha1(marshal.dumps(sorted(manifest.items()))).hexdigest()
     _save_state(out, {"out": manifest, "hook": hook, "spare": kept, "token": token})

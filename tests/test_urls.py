@@ -320,3 +320,11 @@ def test_a_cut_inside_a_quotation_closes_it():
 
 def test_no_paragraph_no_summary():
     assert summary_text("<h2>只有标题</h2>") == ""
+
+
+def test_a_contents_list_nests_sub_headings_under_their_heading():
+    from generator.render import outline
+    toc = [(2, "a", "一、甲"), (3, "a1", "（一）"), (3, "a2", "（二）"), (2, "b", "二、乙")]
+    assert outline(toc) == [((2, "a", "一、甲"), [(3, "a1", "（一）"), (3, "a2", "（二）")]), ((2, "b", "二、乙"), [])]
+    assert outline([(3, "x", "开头的小标题"), (2, "a", "甲")]) == [(None, [(3, "x", "开头的小标题")]), ((2, "a", "甲"), [])]
+    assert outline([]) == []
