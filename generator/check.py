@@ -27,7 +27,7 @@ from .builder import Builder
 from .models import Entry
 from .errors import Problems
 from .render import OutputFile
-from .urls import PAGEFIND_DIR
+from .urls import SEARCH_INDEX_DIR
 
 MAX_ANCHORS = 8  # anchors suggested when one does not exist
 
@@ -133,7 +133,7 @@ def check_links(files: list[OutputFile], problems: Problems, sources: dict[str, 
             if found is None:
                 continue
             file, fragment = found
-            if file.startswith(PAGEFIND_DIR + "/"):  # the search index is made by the build itself
+            if file.startswith(SEARCH_INDEX_DIR + "/"):  # the search index is made by the build itself
                 continue
             used.add(file)
             where = sources.get(path, path)

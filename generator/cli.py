@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import BuildFailed
-from .procs import ChildDied
 from .scaffold import KINDS, ScaffoldError, scaffold
 from .models import KIND_LABEL
 from .inputs import PROJECT_DIR, china_today
@@ -182,7 +181,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         progress.close()
         print(f"用法错误：{exc}", file=sys.stderr)
         return 2
-    except (WriteError, ChildDied) as exc:
+    except WriteError as exc:
         progress.close()
         print(f"错误：{exc}", file=sys.stderr)
         return 1

@@ -1,8 +1,8 @@
 """The files that help readers and machines find pages: feeds, sitemap, robots.txt, open data.
 
 One call for the pipeline (and the preview server): Site -> OutputFiles, pure.
-The search index is not among them: Pagefind reads the rendered pages, so it
-runs on the writer's temporary folder (search.index_site).
+The search index is made beside them (searchindex.search_files): the preview
+server makes it only when the search page asks for it.
 """
 
 from __future__ import annotations

@@ -19,8 +19,6 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHINA = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
 SITE_FOLDERS = ("content", "media", "templates", "static")  # the site's own inputs
 THEME_FOLDERS = ("templates", "static")  # the generator's, overridden by the site's
-BUNDLE_ENV = "CONGRESS_SEARCH_BUNDLE_PAGES"  # most pages in one bundle of the search index (search.py)
-ENVIRONMENT = ("PAGEFIND_BINARY_PATH", BUNDLE_ENV)  # settings read from the environment during a build
 
 
 def china_today() -> dt.date:
@@ -49,7 +47,6 @@ def _listing(root: str, out: list[str]) -> None:
 def input_signature(site_dir: Path, include_drafts: bool, today: dt.date) -> str:
     """A digest of the generator, the options and every input file's path, size and mtime."""
     parts = [generator_key(), repr(include_drafts), today.isoformat()]
-    parts += [f"{name}={os.environ.get(name, '')}" for name in ENVIRONMENT]
     site = os.path.abspath(site_dir)
     try:
         st = os.stat(os.path.join(site, "site.yaml"))

@@ -28,6 +28,13 @@ STATUS_SLUG = {"已提交": "submitted", "已交办": "assigned", "办理中": "
 SATISFACTION_LEVELS = ("满意", "基本满意", "不满意")
 
 
+def cn_date(value: dt.date | None) -> str:
+    """2021-07-21 -> 2021年7月21日, the way Chinese pages show dates."""
+    if not value or value == dt.date.min:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
 @dataclass(frozen=True)
 class Topic:
     """A declared topic, in site.yaml's order."""

@@ -21,7 +21,6 @@ from typing import Callable
 from .cache import CACHE_DIR, Store, fingerprint
 from .errors import Problem
 from .inputs import china_today, input_signature
-from .procs import apart
 from .writer import Published, Stage, check_output_dir, output_lock, write_site, written_token
 
 
@@ -76,15 +75,11 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
             return BuildResult(out=out, counts=Counter(last["counts"]), files=last["files"], changed=False,
                                warnings=last["warnings"], seconds=time.perf_counter() - started,
                                unchanged=sum(last["counts"].values()))
-        from .search import IndexMemory, index_step
-
         stage = Stage(out)  # rendered pages go to files beside the output at once, not into memory
         try:
-            made = apart(lambda: _make(site_dir, out, include_drafts, day, jobs, progress, stage, published))
+            made = _make(site_dir, out, include_drafts, day, jobs, progress, stage, published)
             same = unchanged_pages(published, made.kinds, made.files)  # for the summary line
-            memory = IndexMemory(store, "search-" + fingerprint(str(out.resolve()))[:16], published)
-            changed = write_site(out, made.files, published=published,
-                                 before_swap=index_step(made.search, made.language, memory, made.copies))
+            changed = write_site(out, made.files, published=published)
         finally:
             stage.close()
         store.save(name, {"inputs": inputs, "token": written_token(out), "counts": dict(made.counts),
@@ -97,32 +92,33 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
 
 @dataclass
 class Made:
-    """What the model and rendering hand to publishing: plain data, no model (see `apart`)."""
+    """What the model and rendering hand to publishing."""
 
     files: list
     counts: Counter
     warnings: list[Problem]
     kinds: dict[str, str]
-    search: list  # search.SearchPlan
-    copies: dict[str, str]  # search.copy_digests
-    language: str
 
 
 def _make(site_dir: Path, out: Path, include_drafts: bool, day: dt.date, jobs: int | None,
           progress: Callable[[int, int], None] | None, stage: Stage, published: Published) -> Made:
     """Read, model, render (pages go to `stage`), and keep the work in .cache for the next run."""
     from .builder import Builder
-    from .discovery import discovery_files
-    from .search import copy_digests, search_plan
 
     builder = Builder(site_dir, include_drafts=include_drafts, today=day, cache_dir=site_dir / CACHE_DIR,
                       output_dir=out, jobs=jobs, progress=progress, autosave=False, stage=stage,
                       published=published)
     result = builder.build()
     assert result.site is not None
-    files = result.files + discovery_files(result.site, result.routes)  # feeds, sitemap, robots.txt, open data
-    search = search_plan(result.site)
-    copies = copy_digests(search, files)
-    builder.save()  # before publishing (with the feeds' and search's memos): good for the next run even if that fails
-    return Made(files, result.counts, result.problems.warnings, result.kinds, search, copies,
-                result.site.config.language)
+    files = site_files(result)
+    builder.save()  # before publishing (with the feeds' memo): good for the next run even if that fails
+    return Made(files, result.counts, result.problems.warnings, result.kinds)
+
+
+def site_files(result) -> list:
+    """Every file a build publishes: its pages and assets, feeds, sitemap, robots.txt, open data
+    and the search index (`result`: a builder.BuildOutput)."""
+    from .discovery import discovery_files
+    from .searchindex import search_files
+
+    return result.files + discovery_files(result.site, result.routes) + search_files(result.site)

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable
 import jinja2
 
 from .errors import Problems
-from .models import Entry, Site
+from .models import Entry, Site, cn_date
 from .routes import SECTIONS, Route
 from .structured import page_meta
 from .urls import relative, rooted
@@ -29,13 +29,6 @@ class OutputFile:
     data: bytes | None = None
     source: Path | None = None
     digest: str = ""  # writer.file_digest of the bytes, where the maker knows it ("" = unknown)
-
-
-def cn_date(value: dt.date | None) -> str:
-    """2021-07-21 -> 2021年7月21日, the way Chinese pages show dates."""
-    if not value or value == dt.date.min:
-        return ""
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 TocItem = tuple[int, str, str]  # (level, id, text) of a heading, as markdown.Rendered.toc has them

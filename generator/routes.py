@@ -12,7 +12,7 @@ from typing import Any, Sequence
 from .errors import Problems
 from .models import (PLENARY, STATUS_SLUG, VOICE_KIND_LABEL, VOICE_KINDS, Entry, Person, Session, Site, Suggestion,
                      Topic, Voice)
-from .search import search_context
+from .searchdocs import search_context
 from .suggestions import SuggestionStats, Summary, suggestion_rates, summarize
 from .urls import RESERVED, SEARCH_URL, list_url, output_path, slugify, suggestions_url
 

@@ -19,8 +19,8 @@ so a page fetched right after a save already shows the save.
 
 Bad content never stops the server: the last good pages stay, with the errors
 shown on top of every page (file, line, field, the fix) until a good save.
-Feeds, the sitemap and open data are made when first asked for after a
-change, and the search index when the search page first loads it.
+Feeds, the sitemap, open data and the search index are made when first asked
+for after a change.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ from watchfiles._rust_notify import RustNotify  # watchfiles' documented Rust ba
 from .builder import Builder, BuildOutput, theme_dirs
 from .errors import BuildFailed, Problem
 from .preview import PreviewFolder
+from .urls import SEARCH_INDEX_DIR
 from .writer import WriteError
 
 TREES = ("content", "media", "templates", "static")  # watched recursively
@@ -180,18 +181,17 @@ class Preview:
         return self.site is not None and self._search_for != self.good
 
     def ensure_search(self) -> None:
-        """Index the preview folder with Pagefind (seconds on a big site), once per change."""
-        from .search import index_site
+        """Bring the search index up to date with the current pages, once per change."""
+        from .searchindex import search_files
         with self.lock:
             if not self.search_stale():
                 return
-            started = time.perf_counter()
             try:
-                index_site(self.site)(self.root)
-                _say(f"已生成搜索索引，用时 {time.perf_counter() - started:.1f} 秒")
-            except BuildFailed as failed:
-                for p in failed.problems.errors:
-                    _say(p.format(), sys.stderr)
+                files = search_files(self.site)
+            except Exception:  # never let an index bug take the preview down
+                traceback.print_exc()
+                files = []
+            self.folder.sync(files, layer="search")
             self._search_for = self.good
 
     # -- what the browser sees ---------------------------------------------------
@@ -442,7 +442,7 @@ class PreviewHandler(web.RequestHandler):
             path = path / "index.html"
             rel = f"{rel}/index.html" if rel else "index.html"
         loop = ioloop.IOLoop.current()
-        if rel.startswith("pagefind/") and self.preview.search_stale():
+        if rel.startswith(SEARCH_INDEX_DIR + "/") and self.preview.search_stale():
             await loop.run_in_executor(None, self.preview.ensure_search)
         elif self.preview.discovery_stale(rel):
             await loop.run_in_executor(None, self.preview.ensure_discovery)

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from .models import Entry, Site
 from .render import OutputFile
 from .routes import Route
-from .urls import PAGEFIND_DIR, ROBOTS_URL, SEARCH_URL, SITEMAP_URL, absolute, sitemap_part_url
+from .urls import ROBOTS_URL, SEARCH_INDEX_DIR, SEARCH_URL, SITEMAP_URL, absolute, sitemap_part_url
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 MAX_URLS = 50_000  # the protocol's limit per file
@@ -88,7 +88,7 @@ def sitemap_files(site: Site, routes: Sequence[Route], max_urls: int = MAX_URLS)
         files.append(OutputFile(SITEMAP_URL, ("\n".join(index) + "\n").encode("utf-8")))
     robots = (f"# {site.config.title}\n"
               "User-agent: *\n"
-              f"Disallow: {site.config.base_path}{PAGEFIND_DIR}/\n\n"
+              f"Disallow: {site.config.base_path}{SEARCH_INDEX_DIR}/\n\n"
               f"Sitemap: {absolute(SITEMAP_URL, base)}\n")
     files.append(OutputFile(ROBOTS_URL, robots.encode("utf-8")))
     return sorted(files, key=lambda f: f.path)

@@ -2,14 +2,14 @@
 
 `page_meta(site, route)` gives templates/_head_extra.html everything it prints:
 the canonical URL, the description, Open Graph tags, JSON-LD (schema.org Person,
-Event, NewsArticle, Report, Article, BreadcrumbList …), the feeds to announce and
-Pagefind's metadata. Every URL in it is absolute, made by urls.absolute().
+Event, NewsArticle, Report, Article, BreadcrumbList …) and the feeds to announce.
+Every URL in it is absolute, made by urls.absolute().
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -17,7 +17,6 @@ from markupsafe import Markup
 from .markdown import cut
 from .models import Entry, News, Page, Person, Report, Session, Site, Suggestion, Topic, Voice
 from .routes import Route
-from .search import SearchField, search_meta
 from .urls import SEARCH_URL, absolute, feed_url, list_url, people_data_url, suggestions_data_url, voices_data_url
 
 SCHEMA = "https://schema.org"
@@ -33,7 +32,6 @@ class PageMeta:
     og: tuple[tuple[str, str], ...]  # (property, content)
     jsonld: Markup  # safe to print inside <script type="application/ld+json">
     feeds: tuple[tuple[str, str], ...]  # (title, site-relative URL)
-    search: tuple[SearchField, ...] = field(default=())
     downloads: tuple[tuple[str, str, str], ...] = ()  # (label, site-relative URL, MIME type)
 
 
@@ -90,7 +88,7 @@ def page_meta(site: Site, route: Route) -> PageMeta:
     graph = [] if is_404 else _graph(site, route, canonical, desc)
     return PageMeta(canonical=canonical, description=desc, noindex=is_404 or route.url == SEARCH_URL or site.drafts_shown,
                     og=tuple(og), jsonld=json_script({"@context": SCHEMA, "@graph": graph}) if graph else Markup(""),
-                    feeds=_feeds(site, route), search=tuple(search_meta(e)), downloads=_downloads(route))
+                    feeds=_feeds(site, route), downloads=_downloads(route))
 
 
 def _downloads(route: Route) -> tuple[tuple[str, str, str], ...]:

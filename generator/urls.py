@@ -28,7 +28,7 @@ SECTION = {
 }
 # Top-level names the generator itself uses; a standalone page may not take them.
 RESERVED = frozenset(SECTION.values()) | {"static", "media", "search", "feeds", "404.html",
-                                          "index.html", "sitemap.xml", "robots.txt", "pagefind",
+                                          "index.html", "sitemap.xml", "robots.txt",
                                           "page"}
 
 
@@ -160,7 +160,7 @@ def rooted(target: str, base_path: str) -> str:
 
 # -- discovery: search page, feeds, sitemap, open data (all site-relative) ----
 SEARCH_URL = "search/"
-PAGEFIND_DIR = "pagefind"  # Pagefind's bundle, written into the output at build time
+SEARCH_INDEX_DIR = "search/index"  # the search index (searchindex.py), written with the pages
 SITEMAP_URL = "sitemap.xml"
 ROBOTS_URL = "robots.txt"
 

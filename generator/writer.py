@@ -12,8 +12,6 @@ files that differ (each by write-then-rename, never in place, since unchanged
 files are hard links shared with the published folder), checked against its own
 manifest first, so nothing anyone changed there is trusted. When the output
 already holds exactly the wanted files, nothing is written and nothing swapped.
-A `before_swap` hook (Pagefind) runs on the finished working folder; it may add
-files but must not change the ones it was given in place.
 """
 
 from __future__ import annotations
@@ -30,7 +28,7 @@ import shutil
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
     from .render import OutputFile
@@ -234,7 +232,7 @@ class Published:
 
     A build takes it once, under the output lock (nothing else writes there meanwhile), and
     every step that asks what is published uses it: the pages the Builder reuses, the summary's
-    unchanged count, the search bundles reused, and write_site itself.
+    unchanged count, and write_site itself.
     """
 
     out: Path
@@ -258,21 +256,12 @@ class Published:
         return self.state.get("token") if self.exact and self.state is not None else None
 
     def files(self) -> dict[str, tuple[str, Path]]:
-        """The pages and files (not the hook's) still as written: path -> (digest, file).
+        """The files still as written: path -> (digest, file).
 
         The Builder reuses these bytes for pages whose inputs did not change, instead of
         keeping every page in memory or in its cache.
         """
-        hooked = set(self.state.get("hook") or ()) if self.state else set()
-        return {rel: (digest, self.out / rel) for rel, digest in self.intact.items() if rel not in hooked}
-
-    def hook_files(self) -> dict[str, tuple[str, Path]]:
-        """What the last `before_swap` hook added (the search index), if every file of it is
-        still as written: path -> (digest, file). Empty when any doubt."""
-        hooked = (self.state.get("hook") or ()) if self.state else ()
-        if not hooked or any(rel not in self.intact for rel in hooked):
-            return {}
-        return {rel: (self.intact[rel], self.out / rel) for rel in hooked}
+        return {rel: (digest, self.out / rel) for rel, digest in self.intact.items()}
 
 
 def written_token(out: Path) -> str | None:
@@ -354,8 +343,7 @@ def _prune_dirs(root: Path, removed: list[str]) -> None:
             parent = posixpath.dirname(parent)
 
 
-def write_site(out: Path, files: list[OutputFile],
-               before_swap: Callable[[Path], None] | None = None, published: Published | None = None) -> bool:
+def write_site(out: Path, files: list[OutputFile], published: Published | None = None) -> bool:
     """Publish `files` as the whole content of `out`; True if anything changed.
 
     Must be called under `output_lock`. Leftovers of a killed build are removed
@@ -373,11 +361,9 @@ def write_site(out: Path, files: list[OutputFile],
         published = Published.look(out)
     state, intact = published.state, published.intact
     old: Manifest = state["out"] if state else {}
-    hooked_before = state.get("hook") if state else None
-    if published.exact and (before_swap is None) == (hooked_before is None) \
-            and set(old) == set(want) | set(hooked_before or ()) \
+    if published.exact and set(old) == set(want) \
             and all(intact.get(rel) == digest for rel, digest in digests.items()):
-        return False  # the output is already exactly this: no write, no swap, no hook
+        return False  # the output is already exactly this: no write, no swap
 
     spare = _spare_path(out)
     stage = _stage_path(out)
@@ -424,23 +410,14 @@ def write_site(out: Path, files: list[OutputFile],
                 f = dataclasses.replace(f, data=None, source=out / rel, digest=digest)
             _place(f, target, linkable, stage)
         manifest: Manifest = {}
-        hook: list[str] | None = None
-        if before_swap is not None:
-            before_swap(spare)
-            stats = _walk(spare)
-        else:  # only what was placed needs a look: the rest is as the spare's manifest says
-            stats = {rel: os.lstat(spare / rel) for rel in placed + adopted}
+        # only what was placed needs a look: the rest is as the spare's manifest says
+        stats = {rel: os.lstat(spare / rel) for rel in placed + adopted}
         for rel in want:
             st = stats.get(rel)
             if st is None:
                 manifest[rel] = spare_manifest[rel]  # type: ignore[index]
             else:
                 manifest[rel] = (digests[rel], st.st_size, st.st_mtime_ns, st.st_ino)
-        if before_swap is not None:
-            hook = sorted(set(stats) - set(want))
-            for rel in hook:
-                st = stats[rel]
-                manifest[rel] = (file_digest((spare / rel).read_bytes()), st.st_size, st.st_mtime_ns, st.st_ino)
         if out.exists() or out.is_symlink():
             if not out.is_dir() or out.is_symlink():
                 raise WriteError(f"{out} 不是文件夹，拒绝覆盖。")
@@ -463,5 +440,5 @@ def write_site(out: Path, files: list[OutputFile],
             pass  # the error being raised says what went wrong; the old manifest still stands
         raise
     token = hashlib.sha1(marshal.dumps(sorted(manifest.items()))).hexdigest()
-    _save_state(out, {"out": manifest, "hook": hook, "spare": kept, "token": token})
+    _save_state(out, {"out": manifest, "spare": kept, "token": token})
     return True

@@ -1,19 +1,21 @@
-/* The search page: Pagefind's index (built with the site), loaded on first use, results in Chinese.
+/* The search page: our own index of Chinese character pairs (generator/searchindex.py),
+   fetched a piece at a time, ranked and shown here. No library, no WebAssembly.
    Loaded by templates/search.html only; no other page loads this file or the index.
 
-   Pagefind splits page text with jieba when it indexes and the query with the browser's
-   Intl.Segmenter, and the two can disagree (七格公园 is 七格|公园 in the index, 七/格/公园 here;
-   people's names are in neither dictionary). The build gives every page a `chars` field holding
-   its title, names, topics and the opening of its text one character a word, and `people`
-   holding its names the same way (generator/search.py).
-   Each query then runs twice: as Pagefind splits it (ranked by Pagefind), and as an exact phrase,
-   spelt one character a word where the browser's split leaves single characters ("七 格 公 园").
-   Pages holding the phrase come first, in Pagefind's order; then the rest. */
+   A query is folded (NFKC and case folding) and cut exactly as the build cuts page text
+   (generator/searchtext.py): each space-separated part becomes its overlapping pairs of
+   Chinese characters (a part of one character, that character) and its words of letters or
+   digits. Only the shards holding those terms are fetched, in parallel, and kept. A page
+   must hold every term; pages are ranked by BM25 (impacts computed at build time, titles and
+   names weighted up), newer first on ties. The first results' records are fetched to show
+   them; those holding each part as written come first, and an excerpt is cut from the body
+   around the best match. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-search]");
   if (!root) return;
-  var PAGE = 10;
+  var FIRST = 5, MORE = 10, QUERY_MAX = 100, TERMS_MAX = 16, PART_MAX = 12, WORD_MAX = 32;
+  var EXCERPT = 90;
   var form = root.querySelector("[data-search-form]");
   var input = root.querySelector("[data-search-input]");
   var status = root.querySelector("[data-search-status]");
@@ -24,104 +26,334 @@
   if (nojs) nojs.hidden = true;
   root.hidden = false;
 
-  var bundle = new URL(root.getAttribute("data-bundle"), document.baseURI).href;
-  var siteRoot = new URL(root.getAttribute("data-root"), document.baseURI).pathname;
-  var loading = null;
-  var siteCounts = null;
-  var bundleIds = [];
-  var results = [];
-  var shown = 0;
-  var seq = 0;
-  var timer = 0;
+  var indexUrl = new URL(root.getAttribute("data-index"), document.baseURI).href;
+  var siteRoot = new URL(root.getAttribute("data-root"), document.baseURI).href;
+  var manifest = null, shards = {}, docs = {};
+  var results = [], shown = 0, seq = 0, timer = 0, current = null;
 
-  /* A big site's index comes in several bundles (generator/search.py: Pagefind holds a whole
-     index in memory while making it), each of one stretch of dates. bundles.json in the first
-     lists their ids, newest pages first ([] for one bundle); the others are at <first>/<id>/.
-     Pagefind merges them into one search (they share its WebAssembly) and ranks a text search
-     across all; but it interleaves their "newest first" lists, so a search by filters alone
-     is run bundle by bundle (each page has its bundle's id as a filter) and the lists joined. */
-  var SHARED = { baseUrl: siteRoot, excerptLength: 36, ranking: { metaWeights: { title: 5, people: 4, chars: 0.1 } } };
-  function load() {
-    if (!loading) {
-      var ids = fetch(bundle + "bundles.json").then(function (r) {
-        if (!r.ok) throw new Error("bundles.json: " + r.status);
-        return r.json();
+  /* -- text, exactly as generator/searchtext.py cuts it -------------------------------- */
+  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
+  var HAN_RUN = new RegExp("^[" + HAN + "]+$", "u");
+  var TOKEN = new RegExp("[" + HAN + "]+|(?:(?![" + HAN + "])[\\p{L}\\p{N}])+", "gu");
+  /* Full case folding beyond toLowerCase (Unicode CaseFolding.txt, what Python's casefold does). */
+  var FOLDS = { "\u00df": "ss", "\u03c2": "\u03c3", "\u0345": "\u03b9", "\u1c80": "\u0432", "\u1c81": "\u0434",
+    "\u1c82": "\u043e", "\u1c83": "\u0441", "\u1c84": "\u0442", "\u1c85": "\u0442", "\u1c86": "\u044a",
+    "\u1c87": "\u0463", "\u1c88": "\ua64b" };
+  var FOLD = /[\u00df\u03c2\u0345\u1c80-\u1c88\u1f80-\u1fff\u13f8-\u13fd\uab70-\uabbf]/g;
+  function foldChar(c) {
+    var code = c.charCodeAt(0);
+    if (code >= 0xab70 && code <= 0xabbf) return String.fromCharCode(code - 0xab70 + 0x13a0);
+    if (code >= 0x13f8 && code <= 0x13fd) return String.fromCharCode(code - 8);
+    if (code >= 0x1f80 && code <= 0x1fff) return c.normalize("NFD").replace(/\u0345/g, "\u03b9");
+    return FOLDS[c] || c;
+  }
+  function fold(text) {
+    return text.normalize("NFKC").toLowerCase().replace(FOLD, foldChar).normalize("NFKC");
+  }
+  function chars(s) { return Array.from(s); }
+  /* The terms a page must hold for one folded part: pairs of each Chinese run, words. */
+  function partTerms(part) {
+    var out = [];
+    (part.match(TOKEN) || []).forEach(function (token) {
+      if (HAN_RUN.test(token)) {
+        var cs = chars(token);
+        if (cs.length === 1) out.push(cs[0]);
+        for (var i = 0; i + 1 < cs.length; i++) out.push(cs[i] + cs[i + 1]);
+      } else {
+        out.push(chars(token).slice(0, WORD_MAX).join(""));
+      }
+    });
+    return unique(out).slice(0, PART_MAX);
+  }
+  /* Each part's Chinese runs of one character: the characters a page holds apart. */
+  function partChars(part) {
+    var out = [];
+    (part.match(TOKEN) || []).forEach(function (token) {
+      if (HAN_RUN.test(token)) out = out.concat(chars(token)); else out.push(chars(token).slice(0, WORD_MAX).join(""));
+    });
+    return unique(out).slice(0, PART_MAX);
+  }
+  function unique(items) {
+    var seen = {}, out = [];
+    items.forEach(function (x) { if (!seen[x]) { seen[x] = true; out.push(x); } });
+    return out;
+  }
+  function parseQuery(q) {
+    var parts = fold(q).split(/\s+/).filter(function (p) { return p.match(TOKEN); });
+    return parts.map(function (p) {
+      return { text: p, runs: p.match(TOKEN) || [], terms: partTerms(p), chars: partChars(p) };
+    });
+  }
+  function termHash(term) {
+    var h = 0x811c9dc5;
+    for (var c of term) h = Math.imul(h ^ c.codePointAt(0), 0x01000193) >>> 0;
+    return h;
+  }
+
+  /* -- the index ------------------------------------------------------------------------ */
+  var ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+  var VALUE = {};
+  for (var a = 0; a < ALPHABET.length; a++) VALUE[ALPHABET.charAt(a)] = a;
+  /* Reads varints (5 bits a character, lowest first; 32..63 means more follow). */
+  function Reader(text) { this.text = text; this.at = 0; }
+  Reader.prototype.more = function () { return this.at < this.text.length; };
+  Reader.prototype.varint = function () {
+    var value = 0, shift = 1, d;
+    do {
+      d = VALUE[this.text.charAt(this.at++)];
+      if (d === undefined) throw new Error("bad index data");
+      value += (d & 31) * shift;
+      shift *= 32;
+    } while (d >= 32);
+    return value;
+  };
+  Reader.prototype.digit = function () {
+    var d = VALUE[this.text.charAt(this.at++)];
+    if (d === undefined) throw new Error("bad index data");
+    return d;
+  };
+  function getJson(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r.json();
+    });
+  }
+  function loadManifest() {
+    if (!manifest) {
+      manifest = getJson(indexUrl + "manifest.json").then(function (m) {
+        if (m.format !== 1) throw new Error("unknown index format");
+        return facets(m);
       });
-      loading = Promise.all([import(bundle + "pagefind.js"), ids]).then(function (got) {
-        var pf = got[0];
-        var options = { basePath: bundle, noWorker: true };
-        bundleIds = got[1];
-        Object.keys(SHARED).forEach(function (k) { options[k] = SHARED[k]; });
-        return Promise.resolve(pf.options(options))
-          .then(function () { return pf.init ? pf.init() : null; })
-          .then(function () {
-            return Promise.all(bundleIds.slice(1).map(function (id) {
-              return pf.mergeIndex(new URL(id + "/", bundle).href, SHARED);
-            }));
-          })
-          /* Pagefind counts filter values only once their index is loaded: load it now, and keep
-             the whole site's counts for searches by filter alone (they have no "total" of their own). */
-          .then(function () { return pf.filters(); })
-          .then(function (all) { siteCounts = all; return pf; });
-      });
-      loading.catch(function () { loading = null; });
+      manifest.catch(function () { manifest = null; });
     }
-    return loading;
+    return manifest;
+  }
+  /* Each page's row: id, kind, session and topics; "newest first" is descending id. */
+  function facets(m) {
+    var rows = new Reader(m.rows), id = 0, ids = [], group = [], rowOf = {};
+    while (rows.more()) {
+      id += rows.varint();
+      rowOf[id] = ids.length;
+      ids.push(id);
+      group.push(rows.varint());
+    }
+    var topics = ids.map(function () { return []; });
+    m.topic_rows.forEach(function (text, t) {
+      var r = new Reader(text), row = 0;
+      while (r.more()) { row += r.varint(); topics[row].push(t); }
+    });
+    var hashes = m.shards.match(/.{8}/g) || [];
+    return { pages: m.pages, hashes: hashes, ids: ids, rowOf: rowOf, topics: topics,
+      kindOf: group.map(function (g) { return m.kinds[m.groups[g][0]]; }),
+      sessionOf: group.map(function (g) { var s = m.groups[g][1]; return s < 0 ? "" : m.sessions[s]; }),
+      topicNames: m.topics };
+  }
+  function shard(m, term) {
+    var n = termHash(term) % m.hashes.length;
+    if (!shards[n]) {
+      shards[n] = getJson(indexUrl + "t/" + n + "." + m.hashes[n] + ".json");
+      shards[n].catch(function () { delete shards[n]; });
+    }
+    return shards[n].then(function (s) { return Object.prototype.hasOwnProperty.call(s, term) ? s[term] : ""; });
+  }
+  /* A term's postings: page id -> impact. */
+  function decode(text) {
+    var r = new Reader(text), id = 0, out = new Map();
+    while (r.more()) { id += r.varint(); out.set(id, r.digit()); }
+    return out;
+  }
+  function doc(id) {
+    if (!docs[id]) {
+      docs[id] = getJson(indexUrl + "d/" + id.toString(36) + ".json");
+      docs[id].catch(function () { delete docs[id]; });
+    }
+    return docs[id];
   }
 
-  function clean(text) {
-    return text.replace(/\u200b/g, "").replace(/\s+/g, " ").trim();
+  /* -- ranking -------------------------------------------------------------------------- */
+  /* Pages holding every term, with BM25 scores: idf from the postings' length. */
+  function match(m, terms) {
+    return Promise.all(terms.map(function (t) { return shard(m, t); })).then(function (texts) {
+      var lists = texts.map(decode);
+      if (!lists.length || lists.some(function (l) { return !l.size; })) return new Map();
+      lists.sort(function (x, y) { return x.size - y.size; });
+      var scores = new Map();
+      lists[0].forEach(function (impact, id) { scores.set(id, 0); });
+      lists.forEach(function (postings) {
+        var idf = Math.log(1 + (m.pages - postings.size + 0.5) / (postings.size + 0.5));
+        scores.forEach(function (score, id) {
+          var impact = postings.get(id);
+          if (impact === undefined) scores.delete(id); else scores.set(id, score + idf * impact);
+        });
+      });
+      return scores;
+    });
+  }
+  function termsOf(parts, key) {
+    var all = [];
+    parts.forEach(function (p) { all = all.concat(p[key]); });
+    return unique(all).slice(0, TERMS_MAX);
   }
 
-  function filters() {
+  function chosen() {
     var out = {};
     selects.forEach(function (s) { if (s.value) out[s.getAttribute("data-filter")] = s.value; });
     return out;
   }
-
-  /* The exact-phrase form of a query of one term with Chinese in it, or null.
-     Where the browser splits the query into words and none of them is a single character
-     (共同富裕: 共同/富裕), the phrase of those words needs no more of the index than the query
-     itself. Where it leaves single characters (names, 七/格/公园), the words may not be the
-     index's, so the phrase is spelt one character a word ("七 格 公 园"), as the `chars` field
-     holds every page's text. */
-  var CJK = /([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])/g;
-  var SPELT_MAX = 6;
-  var SINGLE = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$/;
-  function words(q) {
-    if (typeof Intl === "undefined" || !Intl.Segmenter) return null;
-    return Array.from(new Intl.Segmenter("zh-CN", { granularity: "word" }).segment(q))
-      .filter(function (s) { return s.isWordLike; })
-      .map(function (s) { return s.segment; });
+  function holds(m, row, key, value) {
+    if (key === "kind") return m.kindOf[row] === value;
+    if (key === "session") return m.sessionOf[row] === value;
+    return m.topics[row].some(function (t) { return m.topicNames[t] === value; });
   }
-  function spelt(q) {
-    var chars = q.replace(/[^\w\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g, " ").replace(CJK, " $1 ").trim();
-    return "\"" + chars.split(/\s+/).join(" ") + "\"";
+  /* Filtered rows, and the counts each select shows: its own dimension left out. */
+  function applyFilters(m, rows, f) {
+    var keys = Object.keys(f);
+    var counts = {};
+    selects.forEach(function (s) { counts[s.getAttribute("data-filter")] = {}; });
+    var kept = rows.filter(function (row) {
+      var misses = keys.filter(function (k) { return !holds(m, row, k, f[k]); });
+      Object.keys(counts).forEach(function (k) {
+        if (misses.length && !(misses.length === 1 && misses[0] === k)) return;
+        var values = k === "kind" ? [m.kindOf[row]] : k === "session" ? [m.sessionOf[row]]
+          : m.topics[row].map(function (t) { return m.topicNames[t]; });
+        values.forEach(function (v) { if (v) counts[k][v] = (counts[k][v] || 0) + 1; });
+      });
+      return !misses.length;
+    });
+    return { rows: kept, counts: counts };
   }
-  function exactPhrase(q) {
-    if (q.length < 2 || /[\s"]/.test(q) || !q.match(CJK)) return null;
-    var w = words(q);
-    if (w && w.length >= 2 && !w.some(function (x) { return SINGLE.test(x); })) return "\"" + q + "\"";
-    /* Spelt out, each character is a word to fetch from the index: keep that to short queries
-       (names, places); a long one is precise enough as Pagefind splits it. */
-    return q.length <= SPELT_MAX ? spelt(q) : "\"" + q + "\"";
-  }
-
-  function setStatus(text) { status.textContent = text; }
-
-  /* Pages matching the filters, newest first: in each bundle, the bundles one after the other. */
-  function newestFirst(pf, f) {
-    var ids = bundleIds.length > 1 ? bundleIds : [null];
-    return Promise.all(ids.map(function (id) {
-      var only = {};
-      Object.keys(f).forEach(function (k) { only[k] = f[k]; });
-      if (id) only.bundle = id;
-      return pf.search(null, { filters: only, sort: { date: "desc" } });
-    })).then(function (found) {
-      return { results: [].concat.apply([], found.map(function (r) { return r.results; })) };
+  function updateCounts(counts) {
+    selects.forEach(function (s) {
+      var byValue = counts[s.getAttribute("data-filter")] || {};
+      Array.prototype.forEach.call(s.options, function (o) {
+        if (o.value) o.textContent = o.value + "（" + (byValue[o.value] || 0) + "）";
+      });
     });
   }
 
+  /* -- excerpts ------------------------------------------------------------------------- */
+  /* The text folded character by character, with where each folded character came from. */
+  function folded(text) {
+    var out = "", from = [], cs = chars(text), at = 0;
+    cs.forEach(function (c) {
+      var f = fold(c);
+      for (var i = 0; i < f.length; i++) { out += f.charAt(i); from.push(at); }
+      at += c.length;
+    });
+    from.push(at);
+    return { text: out, from: from };
+  }
+  function spans(hay, needles) {
+    var found = [];
+    needles.forEach(function (n) {
+      if (!n) return;
+      for (var i = hay.indexOf(n); i >= 0; i = hay.indexOf(n, i + 1)) found.push([i, i + n.length]);
+    });
+    found.sort(function (x, y) { return x[0] - y[0] || y[1] - x[1]; });
+    var merged = [];
+    found.forEach(function (s) {
+      var last = merged[merged.length - 1];
+      if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]); else merged.push(s.slice());
+    });
+    return merged;
+  }
+  /* What to mark: each part's runs as written where the text holds them, else its terms. */
+  function needles(parts, hay) {
+    var out = [];
+    parts.forEach(function (p) {
+      p.runs.forEach(function (run) {
+        if (hay.indexOf(run) >= 0) out.push(run);
+        else out = out.concat(partTerms(run).filter(function (t) { return chars(t).length > 1 || chars(run).length === 1; }));
+      });
+    });
+    return out;
+  }
+  function holdsPhrases(parts, d) {
+    var hay = fold([d.t, d.p, d.x].join(" "));
+    return parts.every(function (p) { return p.runs.every(function (run) { return hay.indexOf(run) >= 0; }); });
+  }
+  var OPENING = /^[\s.,;:!?·、，。；：！？…）》」』”’)\]]+/;
+  /* The passage of the body around the best match, as text and marked spans. */
+  function excerpt(body, parts) {
+    var f = folded(body), marks = parts.length ? spans(f.text, needles(parts, f.text)) : [];
+    var center = 0, best = -1;
+    marks.forEach(function (s) {
+      var near = marks.filter(function (o) { return Math.abs(o[0] - s[0]) < EXCERPT / 2; }).length;
+      if (near > best) { best = near; center = s[0]; }
+    });
+    var start = Math.max(0, center - EXCERPT / 3), end = Math.min(f.text.length, start + EXCERPT);
+    if (end - start < EXCERPT) start = Math.max(0, end - EXCERPT);
+    var from = f.from[Math.floor(start)], to = f.from[end];
+    var text = body.slice(from, to), lead = text.match(OPENING);
+    if (lead && from + lead[0].length <= (marks.length ? f.from[marks[0][0]] : to)) {
+      from += lead[0].length;
+      text = text.slice(lead[0].length);
+    }
+    return { text: text, before: from > 0, after: to < body.length,
+      marks: marks.map(function (s) { return [f.from[s[0]] - from, f.from[s[1]] - from]; })
+        .filter(function (s) { return s[1] > 0 && s[0] < text.length; }) };
+  }
+  function excerptNodes(x, into) {
+    var at = 0;
+    if (x.before) into.appendChild(document.createTextNode("…"));
+    x.marks.forEach(function (s) {
+      var a = Math.max(at, s[0]), b = Math.min(x.text.length, s[1]);
+      if (b <= a) return;
+      if (a > at) into.appendChild(document.createTextNode(x.text.slice(at, a)));
+      var mark = document.createElement("mark");
+      mark.textContent = x.text.slice(a, b);
+      into.appendChild(mark);
+      at = b;
+    });
+    if (at < x.text.length) into.appendChild(document.createTextNode(x.text.slice(at)));
+    if (x.after) into.appendChild(document.createTextNode("…"));
+  }
+
+  /* -- the page ------------------------------------------------------------------------- */
+  function setStatus(text) { status.textContent = text; }
+  function render(d, parts) {
+    var li = document.createElement("li");
+    li.className = "search-result";
+    var h = document.createElement("h2");
+    h.className = "search-result-title";
+    var a = document.createElement("a");
+    a.href = new URL(d.u, siteRoot).href;
+    a.textContent = d.t;
+    h.appendChild(a);
+    li.appendChild(h);
+    var info = document.createElement("p");
+    info.className = "search-result-meta";
+    [["kind", d.k], ["people", d.p], ["session", d.s], ["date", d.d]].forEach(function (pair) {
+      if (!pair[1] || (pair[0] === "people" && d.t.indexOf(pair[1]) >= 0)) return;
+      var span = document.createElement("span");
+      span.className = "search-result-" + pair[0];
+      span.textContent = pair[1];
+      info.appendChild(span);
+    });
+    li.appendChild(info);
+    if (d.x) {
+      var p = document.createElement("p");
+      p.className = "search-result-excerpt";
+      excerptNodes(excerpt(d.x, parts), p);
+      li.appendChild(p);
+    }
+    return li;
+  }
+  function showMore(parts) {
+    var my = seq, next = results.slice(shown, shown + (shown ? MORE : FIRST));
+    shown += next.length;
+    more.hidden = true;
+    return Promise.all(next.map(doc)).then(function (found) {
+      if (my !== seq) return null;
+      var order = found.map(function (d, i) { return i; });
+      if (parts.length) {  /* pages holding each part as written come first */
+        order.sort(function (i, j) { return holdsPhrases(parts, found[j]) - holdsPhrases(parts, found[i]) || i - j; });
+      }
+      order.forEach(function (i) { list.appendChild(render(found[i], parts)); });
+      more.hidden = shown >= results.length;
+      return found;
+    });
+  }
   function remember(q, f) {
     var params = new URLSearchParams();
     if (q) params.set("q", q);
@@ -130,180 +362,55 @@
     history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
   }
 
-  function updateCounts(counts) {
-    selects.forEach(function (s) {
-      var byValue = (counts && counts[s.getAttribute("data-filter")]) || {};
-      Array.prototype.forEach.call(s.options, function (o) {
-        if (!o.value) return;
-        var n = byValue[o.value] || 0;
-        o.textContent = o.value + "（" + n + "）";
-      });
-    });
+  function ranked(m, scores) {
+    var rows = [];
+    scores.forEach(function (score, id) { if (m.rowOf[id] !== undefined) rows.push(m.rowOf[id]); });
+    rows.sort(function (x, y) { return scores.get(m.ids[y]) - scores.get(m.ids[x]) || m.ids[y] - m.ids[x]; });
+    return rows;
   }
-
-  /* Pagefind's excerpt is HTML with <mark>; keep only its text and the marks. Pagefind marks
-     each word it matched on its own (<mark>七格</mark><mark>公园</mark>), which shows as two
-     boxes with a gap: marks that touch become one. Where a heading or paragraph ends without
-     a stop it writes ". ", in Chinese text "。" instead; and the excerpt never opens with one. */
-  var HAN = "\u3400-\u9fff\uf900-\ufaff";
-  var BLOCK_STOP = new RegExp("([" + HAN + "）》”’])\\.(?: (?=[" + HAN + "“‘《（])|$)", "g");
-  var AFTER_STOP = new RegExp("。 (?=[" + HAN + "“‘《（])", "g");  /* 。 takes no space after it */
-  /* A name is searched character by character (the segmenters split it), so Pagefind also
-     marks a lone 大 in 大创 or 大会 when the query was 王大祝. A Chinese mark is kept only when
-     it holds two characters in a row of the query (or the query is one character). */
-  var markQuery = "";
-  var ONLY_HAN = new RegExp("^[" + HAN + "]+$"), NOT_HAN = new RegExp("[^" + HAN + "]+", "g");
-  function worthMarking(text) {
-    var q = markQuery.replace(NOT_HAN, "");
-    if (!ONLY_HAN.test(text) || q.length < 2) return true;
-    for (var i = 0; i + 2 <= text.length; i++) {
-      if (q.indexOf(text.slice(i, i + 2)) >= 0) return true;
-    }
-    return false;
-  }
-
-  function excerptNodes(html, into) {
-    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
-    var parts = [];
-    Array.prototype.forEach.call(doc.body.firstChild.childNodes, function (n) {
-      var text = (n.textContent || "").replace(/\u200b/g, "").replace(/\s+/g, " ");
-      var mark = n.nodeName === "MARK";
-      if (!text) return;
-      var last = parts[parts.length - 1];
-      if (mark && last && last.mark && !/ $/.test(last.text)) {
-        last.text += text;
-      } else {
-        parts.push({ text: text, mark: mark });
-      }
-    });
-    var start = true;
-    parts.forEach(function (part, i) {
-      /* the characters on either side, for a stop right after or right before a mark */
-      var before = i > 0 ? parts[i - 1].text.slice(-1) : "";
-      var after = i + 1 < parts.length ? parts[i + 1].text.charAt(0) : "";
-      var text = (before + part.text + after).replace(BLOCK_STOP, "$1。").replace(AFTER_STOP, "。")
-        .slice(before.length, after ? -after.length : undefined);
-      if (start) text = text.replace(/^[\s.,;:·、，。；：…]+/, "");
-      if (!text) return;
-      start = false;
-      if (part.mark && !worthMarking(text.trim())) {
-        into.appendChild(document.createTextNode(text));
-      } else if (part.mark) {  /* a space Pagefind left inside a mark goes outside it */
-        if (/^ /.test(text)) into.appendChild(document.createTextNode(" "));
-        var m = document.createElement("mark");
-        m.textContent = text.trim();
-        into.appendChild(m);
-        if (/ $/.test(text)) into.appendChild(document.createTextNode(" "));
-      } else {
-        into.appendChild(document.createTextNode(text));
-      }
-    });
-  }
-
-  function render(data) {
-    var meta = data.meta || {};
-    var li = document.createElement("li");
-    li.className = "search-result";
-    var h = document.createElement("h2");
-    h.className = "search-result-title";
-    var a = document.createElement("a");
-    a.href = data.url;
-    a.textContent = clean(meta.title || data.url);
-    h.appendChild(a);
-    li.appendChild(h);
-    var info = document.createElement("p");
-    info.className = "search-result-meta";
-    [["kind", meta.kind], ["session", meta.session], ["date", meta.date]].forEach(function (pair) {
-      if (!pair[1]) return;
-      var span = document.createElement("span");
-      span.className = "search-result-" + pair[0];
-      span.textContent = pair[1];
-      info.appendChild(span);
-    });
-    li.appendChild(info);
-    var p = document.createElement("p");
-    p.className = "search-result-excerpt";
-    excerptNodes(data.excerpt || "", p);
-    li.appendChild(p);
-    return li;
-  }
-
-  function showMore() {
-    var my = seq;
-    var next = results.slice(shown, shown + PAGE);
-    shown += next.length;
-    more.hidden = true;
-    return Promise.all(next.map(function (r) { return r.data(); })).then(function (items) {
-      if (my !== seq) return;
-      items.forEach(function (d) { list.appendChild(render(d)); });
-      more.hidden = shown >= results.length;
-      return items;
-    });
-  }
-
   function search() {
-    var q = clean(input.value);
-    markQuery = q;
-    var f = filters();
-    var my = ++seq;
+    var q = input.value.replace(/\s+/g, " ").trim().slice(0, QUERY_MAX);
+    var f = chosen(), my = ++seq;
     remember(q, f);
     if (!q && !Object.keys(f).length) {
       results = []; shown = 0; list.textContent = ""; more.hidden = true;
       setStatus("请输入要搜索的词，或选择筛选条件。");
       return Promise.resolve();
     }
+    var parts = parseQuery(q), what = q ? "“" + q + "”" : "所选条件";
     setStatus("正在搜索…");
     root.setAttribute("aria-busy", "true");
-    return load().then(function (pf) {
-      var runs = [q ? pf.search(q, { filters: f }) : newestFirst(pf, f)];
-      var phrase = exactPhrase(q);
-      if (phrase) runs.push(pf.search(phrase, { filters: f }));
-      return Promise.all(runs).then(function (found) {
-        /* Nothing found as the browser split it: the characters spelt out may still be there. */
-        if (q && phrase && !found[0].results.length && !found[1].results.length && phrase !== spelt(q)) {
-          return pf.search(spelt(q), { filters: f }).then(function (r) { return [found[0], r]; });
-        }
-        /* Spelt out, the phrase looks only where the `chars` field reaches (titles, names, the
-           opening of a body): before saying no page holds the query, look as Pagefind segments it. */
-        var whole = "\"" + q + "\"";
-        if (q && phrase && phrase !== whole && found[0].results.length && !found[1].results.length) {
-          return pf.search(whole, { filters: f }).then(function (r) { return [found[0], r]; });
-        }
-        return found;
+    return loadManifest().then(function (m) {
+      if (!parts.length) {  /* filters only (or a query of no words): everything, newest first */
+        return { m: m, rows: m.ids.map(function (id, row) { return row; }).reverse(), apart: false };
+      }
+      return match(m, termsOf(parts, "terms")).then(function (scores) {
+        if (scores.size) return { m: m, rows: ranked(m, scores), apart: false };
+        /* No page holds the pairs: pages holding the characters apart, said to be so. */
+        return match(m, termsOf(parts, "chars")).then(function (loose) {
+          return { m: m, rows: ranked(m, loose), apart: loose.size > 0 };
+        });
       });
-    }).then(function (found) {
-      if (my !== seq) return;
-      var loose = found[0];
-      var exact = {};
-      var exactList = found[1] ? found[1].results : [];
-      exactList.forEach(function (x) { exact[x.id] = true; });
-      /* Pages holding the literal query first (in Pagefind's ranking where it ranked them),
-         then the other pages Pagefind found. */
-      var first = [], rest = [], seen = {};
-      loose.results.forEach(function (x) { seen[x.id] = true; (exact[x.id] ? first : rest).push(x); });
-      exactList.forEach(function (x) { if (!seen[x.id]) first.push(x); });
-      results = first.concat(rest);
-      updateCounts(q ? loose.totalFilters : siteCounts);
+    }).then(function (got) {
+      if (my !== seq) return null;
+      var filtered = applyFilters(got.m, got.rows, f);
+      results = filtered.rows.map(function (row) { return got.m.ids[row]; });
+      updateCounts(filtered.counts);
       list.textContent = "";
       shown = 0;
-      var what = q ? "“" + q + "”" : "所选条件";
-      var apart = found[1] && !exactList.length && results.length;
       setStatus(results.length ? "找到 " + results.length + " 条与" + what + "有关的结果。"
                                : "没有找到与" + what + "有关的内容。请换一个词，或减少筛选条件。");
-      return showMore().then(function (items) {
-        /* A Chinese query no page holds as written (a name not on the site): where neither the
-           index's phrase search nor the text of the first results holds it, say that the pages
-           listed only hold its characters apart, rather than call them results for it. */
-        var literal = q.replace(/\s+/g, "");
-        if (my !== seq || !apart || !items || items.some(function (d) {
-          return (d.content || "").replace(/\s+/g, "").indexOf(literal) >= 0;
-        })) return;
-        setStatus("没有找到完整包含" + what + "的内容；以下 " + results.length + " 条含有其中的字词，但不相连。");
+      return showMore(parts).then(function (found) {
+        if (my !== seq || !found || !found.length || !parts.length) return;
+        if (got.apart || !found.some(function (d) { return holdsPhrases(parts, d); })) {
+          setStatus("没有找到完整包含" + what + "的内容；以下 " + results.length + " 条含有其中的字词，但不相连。");
+        }
       });
     }).catch(function (err) {
       if (my !== seq) return;
+      results = []; shown = 0; list.textContent = ""; more.hidden = true;
       setStatus("搜索暂时不可用：搜索索引未能加载。请稍后再试，或按栏目浏览。");
-      if (window.console) console.error(err);
+      if (window.console) console.warn(err);
     }).then(function () {
       if (my === seq) root.removeAttribute("aria-busy");
     });
@@ -318,21 +425,21 @@
     clearTimeout(timer);
     timer = setTimeout(search, 250);
   });
-  input.addEventListener("focus", function () { load().catch(function () {}); }, { once: true });
   selects.forEach(function (s) { s.addEventListener("change", search); });
   more.addEventListener("click", function () {
     var first = list.children.length;
-    showMore().then(function () {
+    showMore(parseQuery(input.value.slice(0, QUERY_MAX))).then(function () {
       var link = list.children[first] && list.children[first].querySelector("a");
       if (link) link.focus();
     });
   });
 
   var params = new URLSearchParams(location.search);
-  input.value = params.get("q") || "";
+  input.value = (params.get("q") || "").slice(0, QUERY_MAX);
   selects.forEach(function (s) {
     var v = params.get(s.getAttribute("data-filter"));
     if (v && Array.prototype.some.call(s.options, function (o) { return o.value === v; })) s.value = v;
   });
-  if (input.value || Object.keys(filters()).length) search();
+  if (input.value || Object.keys(chosen()).length) search();
+  window.congressSearch = { fold: fold, parse: parseQuery, hash: termHash };
 })();

@@ -79,21 +79,3 @@ def real_site(tmp_path_factory) -> Path:
     result = run_build(PROJECT, out=out)
     assert result.returncode == 0, result.stderr
     return out
-
-
-@pytest.fixture
-def pagefind_runs(monkeypatch) -> list[list[str]]:
-    """Every Pagefind command the build runs in this process (generator/search.py starts them)."""
-    from generator import search
-
-    calls: list[list[str]] = []
-    real = subprocess.Popen
-
-    def spy(cmd, *args, **kwargs):
-        if isinstance(cmd, list) and "--site" in cmd:
-            calls.append(cmd)
-        return real(cmd, *args, **kwargs)
-
-    monkeypatch.setattr(search.subprocess, "Popen", spy)
-    return calls
-

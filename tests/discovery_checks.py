@@ -6,7 +6,6 @@ bench/search_size.py (the generated 2,000-page site) share them.
 
 from __future__ import annotations
 
-import gzip
 import json
 import urllib.robotparser
 from pathlib import Path
@@ -26,8 +25,6 @@ def pages(out: Path) -> dict[str, Path]:
     found = {}
     for path in sorted(out.rglob("*.html")):
         rel = path.relative_to(out).as_posix()
-        if rel.startswith("pagefind/"):
-            continue
         found[rel[: -len("index.html")] if rel.endswith("index.html") else rel] = path
     return found
 
@@ -169,16 +166,27 @@ def sitemap_locs(out: Path, base_url: str) -> tuple[list[str], dict[str, str | N
     robots.parse(robots_text.splitlines())
     if robots.site_maps() != [base_url + "sitemap.xml"]:
         problems.append(f"robots.txt Sitemap lines: {robots.site_maps()}")
-    if not robots.can_fetch("*", base_url) or robots.can_fetch("*", base_url + "pagefind/pagefind.js"):
-        problems.append("robots.txt should allow the site and keep crawlers out of pagefind/")
+    if not robots.can_fetch("*", base_url) or robots.can_fetch("*", base_url + "search/index/manifest.json"):
+        problems.append("robots.txt should allow the site and keep crawlers out of search/index/")
     return problems, locs
 
 
 def fragments(out: Path) -> dict[str, dict]:
-    """Pagefind's stored record of every indexed page, by site-relative URL."""
+    """The search index's record of every indexed page (search/index/d/*.json), by site-relative URL,
+    with its id under "id"."""
     records = {}
-    for path in sorted((out / "pagefind" / "fragment").glob("*.pf_fragment")):
-        raw = gzip.decompress(path.read_bytes())
-        record = json.loads(raw[len(b"pagefind_dcd"):])
-        records[record["url"].lstrip("/")] = record
+    for path in sorted((out / "search" / "index" / "d").glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        record["id"] = int(path.stem, 36)
+        records[record["u"]] = record
     return records
+
+
+def index_terms(out: Path) -> dict[str, dict[int, int]]:
+    """Every term of the published index: term -> {page id: impact}."""
+    from generator.searchindex import decode_postings
+    terms: dict[str, dict[int, int]] = {}
+    for path in (out / "search" / "index" / "t").glob("*.json"):
+        for term, text in json.loads(path.read_text(encoding="utf-8")).items():
+            terms[term] = dict(decode_postings(text))
+    return terms

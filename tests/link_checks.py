@@ -21,9 +21,8 @@ LINK_ATTRS = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src")
 
 
 def html_files(out: Path) -> dict[str, Path]:
-    """Every HTML file of a built site by its path in the output (Pagefind's own files left out)."""
-    return {p.relative_to(out).as_posix(): p for p in sorted(out.rglob("*.html"))
-            if not p.relative_to(out).as_posix().startswith("pagefind/")}
+    """Every HTML file of a built site by its path in the output."""
+    return {p.relative_to(out).as_posix(): p for p in sorted(out.rglob("*.html"))}
 
 
 def page(out: Path, url: str) -> Path:

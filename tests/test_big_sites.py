@@ -4,7 +4,7 @@ A 5 MB Markdown file, a page with 10,000 list items, 1,000 topics, an empty cont
 a site with only drafts; YAML alias bombs ("billion laughs") and deep nesting in front
 matter and in site.yaml, refused quickly with a message naming the file, not eating
 memory. Each build is the real command line, run in a child whose peak memory
-(ru_maxrss, Pagefind's included) is read back, under an address-space limit so that a
+(ru_maxrss, its worker processes' included) is read back, under an address-space limit so that a
 runaway could never take the machine down with it. A build that hangs fails by the
 command's timeout; how fast builds are is measured in bench/, not asserted here.
 """
@@ -35,7 +35,7 @@ topics: [医疗卫生, 交通出行, 教育]
 SESSION = "---\ntitle: 第一次会议\nstart: 2021-01-05\nend: 2021-01-08\n---\n会议。\n"
 
 # Runs the command line in this child and reports its peak memory (VmHWM: ru_maxrss would carry
-# over the forking pytest's size) and its children's (Pagefind; at most the build's own size at fork).
+# over the forking pytest's size) and its children's (the worker pool's).
 MEASURE = (
     "import re, resource, sys\n"
     f"sys.path.insert(0, {str(PROJECT)!r})\n"
@@ -54,7 +54,7 @@ class Measured:
     stdout: str
     stderr: str
     seconds: float
-    peak_mb: int  # the larger of the build's own peak and its largest child's (Pagefind)
+    peak_mb: int  # the larger of the build's own peak and its largest child's (a worker)
 
     def errors(self) -> list[str]:
         return [line for line in self.stderr.splitlines() if ": 错误: " in line]

@@ -2,8 +2,8 @@
 
 A 2,000-page site (bench/corpus.py) is built with the real command line, then built
 again and again with changes, each build killed with SIGKILL at a random moment or at
-a chosen step of the writer (filling the working folder, Pagefind, just before and
-just after the atomic swap, saving the manifest). After every kill:
+a chosen step of the writer (starting to write, filling the working folder, just before
+and just after the atomic swap, saving the manifest). After every kill:
 
 - the output is byte for byte the site published before (or, past the swap, the
   complete new one: never a mix);
@@ -12,11 +12,6 @@ just after the atomic swap, saving the manifest). After every kill:
 
 Two builds on one output: the second is refused with a clear message while the first
 holds the lock, and the output is not corrupted.
-
-Pagefind is replaced by a small stand-in (through its documented PAGEFIND_BINARY_PATH
-override) that writes a valid minimal bundle: the real one takes ~15 s per build of
-2,000 pages here, which a dozen builds cannot afford in CI; what is under test is the
-writer around it, whose working folder the stand-in writes into the same way.
 """
 
 from __future__ import annotations
@@ -82,35 +77,6 @@ RUNNER = textwrap.dedent('''\
     sys.exit(code)
 ''')
 
-# Stands in for Pagefind: a valid minimal bundle, written into the working folder.
-PAGEFIND_STUB = textwrap.dedent('''\
-    #!{python}
-    import gzip, json, os, sys, time
-    from pathlib import Path
-    sys.path.insert(0, {project!r})
-    from generator.pagefind_order import MAGIC, encode
-    args = sys.argv[1:]
-    site, out = Path(args[args.index("--site") + 1]), Path(args[args.index("--output-path") + 1])
-    pages = sorted(site.rglob("*.html"))
-    print("Running Pagefind v1.5.2 (Extended)", flush=True)
-    Path({root!r}, "pagefind-running").touch()  # its stdout is the build's: say it by a file
-    if os.environ.get("HOLD") == "pagefind":
-        parent = os.getppid()
-        while not os.path.exists(os.environ["RELEASE"]):
-            if os.getppid() != parent:  # the build was killed: go on a while, as the real one would
-                time.sleep(10)
-                break
-            time.sleep(0.01)
-    (out / "fragment").mkdir(parents=True, exist_ok=True)
-    for n, page in enumerate(pages[::20]):  # some writes into the working folder, as Pagefind's
-        (out / "fragment" / f"zh-cn_{{n:05d}}.pf_fragment").write_bytes(gzip.compress(page.read_bytes()[:2000], mtime=0))
-    (out / "pagefind.js").write_text("export const stub = true;\\n")
-    (out / "pagefind.zh-cn_stub.pf_meta").write_bytes(gzip.compress(MAGIC + encode(["1.5.2", [], [], [], [], []]), mtime=0))
-    entry = {{"version": "1.5.2", "languages": {{"zh-cn": {{"hash": "zh-cn_stub", "wasm": None, "page_count": len(pages)}}}}}}
-    (out / "pagefind-entry.json").write_text(json.dumps(entry))
-''')
-
-
 def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -146,11 +112,7 @@ class Bench:
         self.out = root / "out" / "public"
         self.runner = root / "runner.py"
         self.runner.write_text(RUNNER.format(project=str(PROJECT)), encoding="utf-8")
-        stub = root / "pagefind-stub"
-        stub.write_text(PAGEFIND_STUB.format(python=sys.executable, project=str(PROJECT), root=str(root)),
-                        encoding="utf-8")
-        stub.chmod(0o755)
-        self.env = {**os.environ, "CI": "1", "PYTHONUNBUFFERED": "1", "PAGEFIND_BINARY_PATH": str(stub)}
+        self.env = {**os.environ, "CI": "1", "PYTHONUNBUFFERED": "1"}
         self.release = root / "release"
         self.kills = 0
         self.builds = 0
@@ -307,10 +269,10 @@ def test_a_killed_first_build_publishes_nothing(bench: Bench):
 
 
 # Where each trial kills: a random moment, or a step of the writer (then a random few milliseconds
-# later). "place-1": the first file into the working folder; "pagefind": the search index being
-# made in it; "state-before": the manifest marking the working folder untrusted, before anything
+# later). "write": the pages made, nothing written yet; "place-1": the first file into the working
+# folder; "state-before": the manifest marking the working folder untrusted, before anything
 # is written there; "cache-write": the Builder's cache being written, after publishing.
-TARGETS = [("place-1", "add"), ("random", "one"), ("pagefind", "one"), ("swap-before", "remove"),
+TARGETS = [("place-1", "add"), ("random", "one"), ("write", "one"), ("swap-before", "remove"),
            ("swap-after", "one"), ("random", "add"), ("state-before", "one"), ("state-after", "remove"),
            ("cache-write", "add"), ("random", "one")]
 
@@ -327,12 +289,9 @@ def test_kills_at_random_moments_never_damage_the_published_site(bench: Bench):
         trial_started = time.monotonic()
         before = digests(bench.out)
         change(bench.site, rng, kind, n)
-        (bench.root / "pagefind-running").unlink(missing_ok=True)
         run = bench.start(hold="" if target == "random" else target)
         if target == "random":
             time.sleep(rng.uniform(0.1, 0.8 * duration))
-        elif target == "pagefind":
-            wait_for_file(bench.root / "pagefind-running", run)
         else:
             assert run.wait_for(target), f"{target}: {run.steps} {run.stderr}"
         time.sleep(rng.uniform(0, 0.02))
@@ -369,17 +328,16 @@ def test_kills_at_random_moments_never_damage_the_published_site(bench: Bench):
     shutil.rmtree(clean_out.parent)
 
 
-@pytest.mark.parametrize("moment", ["rendering", "place-1", "pagefind", "state-before"])
+@pytest.mark.parametrize("moment", ["rendering", "write", "place-1", "state-before"])
 def test_ctrl_c_says_so_in_one_line_and_keeps_the_published_site(bench: Bench, moment: str):
     """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while pages render,
-    while the working folder fills, while Pagefind runs, or as the manifest is written:
+    as writing starts, while the working folder fills, or as the manifest is written:
     exit 130, one Chinese line and no traceback from any process, the published site as it
     was, nothing left behind by the next build."""
     if not bench.out.exists():
         bench.build()
     before = digests(bench.out)
     change(bench.site, random.Random(moment), "one")
-    (bench.root / "pagefind-running").unlink(missing_ok=True)
     if moment == "rendering":  # without its cache, the build renders all 2,000 pages: seconds of it
         shutil.rmtree(bench.site / ".cache", ignore_errors=True)
     run = bench.start(hold="" if moment == "rendering" else moment)
@@ -387,8 +345,6 @@ def test_ctrl_c_says_so_in_one_line_and_keeps_the_published_site(bench: Bench, m
         if moment == "rendering":
             time.sleep(1.0)
             assert not any(s.startswith("write") for s in run.steps), f"rendered within 1 s: {run.steps}"
-        elif moment == "pagefind":
-            wait_for_file(bench.root / "pagefind-running", run)
         else:
             assert run.wait_for(moment), f"{moment}: {run.steps} {run.stderr}"
         os.killpg(run.proc.pid, signal.SIGINT)
@@ -401,14 +357,6 @@ def test_ctrl_c_says_so_in_one_line_and_keeps_the_published_site(bench: Bench, m
     assert digests(bench.out) == before
     bench.build()
     assert bench.leftovers() == []
-
-
-def wait_for_file(path: Path, run: Run, timeout: float = BUILD_TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        assert run.proc.poll() is None, f"the build ended first: {run.steps} {run.stderr}"
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
 
 
 def test_two_builds_at_once_on_one_output(bench: Bench):

@@ -1,5 +1,5 @@
-"""Finding things, checked by parsers: the Pagefind index, Atom feeds, sitemap and robots.txt,
-canonical/Open Graph/JSON-LD heads, open data, determinism and the failure of Pagefind.
+"""Finding things, checked by parsers: the search index, Atom feeds, sitemap and robots.txt,
+canonical/Open Graph/JSON-LD heads, open data, and determinism.
 
 Sites are built once per module with the real command line: the small Chinese site of
 discovery_fixture.py (under the sub-path /renda/, with a draft and a future item), a
@@ -12,12 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import random
-import shutil
-import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,15 +22,13 @@ HERE = Path(__file__).resolve().parent
 import discovery_checks as checks
 import discovery_fixture as fx
 from bench.gensite import generate
-from generator import pagefind_order
 from generator.builder import Builder
 from generator.render import make_environment, render_context
 from generator.routes import plan
-from generator.search import PAGEFIND_VERSION, spaced
 from generator.sitemap import sitemap_files
 
 
-from tests.conftest import TODAY, copy_output, run_build, snapshot, write_site
+from tests.conftest import TODAY, run_build, snapshot, write_site
 REAL_BASE = "https://www.example.gov.cn/renda/"
 
 
@@ -65,62 +57,50 @@ def generated(tmp_path_factory) -> tuple[Path, Path]:
     return site, out
 
 
-# -- search index -------------------------------------------------------------------------------
+# -- search index (generator/searchindex.py; the search page itself: tests/browser/test_search.py) ---
 
 def test_index_holds_every_published_entry_and_nothing_else(small):
     records = checks.fragments(small)
     assert set(records) == set(fx.ENTRY_TYPES)
-    text = json.dumps(records, ensure_ascii=False)
-    for word in ("蓝鲸灯塔", "银杏书院", "赵六"):  # in a draft, a future voice, a draft person
+    text = json.dumps(records, ensure_ascii=False) + json.dumps(sorted(checks.index_terms(small)), ensure_ascii=False)
+    for word in ("蓝鲸", "银杏书院", "赵六"):  # in a draft, a future voice, a draft person
         assert word not in text
-    entry = json.loads((small / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["version"] == PAGEFIND_VERSION
-    assert {k: v["page_count"] for k, v in entry["languages"].items()} == {"zh-cn": len(fx.ENTRY_TYPES)}
+    manifest = json.loads((small / "search" / "index" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["format"] == 1 and manifest["pages"] == len(fx.ENTRY_TYPES)
 
 
-def test_index_holds_main_content_only(small):
+def test_index_holds_the_page_text_not_its_lists_or_chrome(small):
     records = checks.fragments(small)
-    voice = records["voices/wang-da-zhu-ting-che/"]["content"].replace("\u200b", "")
+    voice = records["voices/wang-da-zhu-ting-che/"]["x"]
     assert "老旧小区停车难" in voice
-    for chrome in ("跳到正文", "主办单位", "当前位置", "网站标识码", "朗读全文"):  # skip link, footer, crumbs, controls
-        assert chrome not in voice
-    person = records["deputies/wang-da-zhu/"]["content"].replace("\u200b", "")
-    assert "因地制宜增停车位" not in person  # the list of his voices belongs to the voice pages
+    for chrome in ("跳到正文", "主办单位", "当前位置", "网站标识码", "朗读全文", "代表心声", "2026年"):
+        assert chrome not in voice  # skip link, footer, crumbs, controls, and the header line (kind, date)
+    assert "详见会议新闻。" in voice  # a link's text reads on, without spaces around it
+    person = records["deputies/wang-da-zhu/"]
+    terms = checks.index_terms(small)
+    assert person["id"] not in terms.get("车位", {})  # his voices' text belongs to the voice pages
+    assert person["id"] in terms["大祝"] and records["voices/wang-da-zhu-ting-che/"]["id"] in terms["大祝"]
 
 
-def test_index_metadata_and_filters(small):
+def test_index_records_show_kind_session_date_and_people(small):
     record = checks.fragments(small)["voices/wang-da-zhu-ting-che/"]
-    assert record["meta"]["title"] == "因地制宜增停车位"
-    assert record["meta"]["kind"] == "代表心声"
-    assert record["meta"]["session"] == "测试区第二届人民代表大会第一次会议"
-    assert record["meta"]["date"] == "2026年1月10日"
-    assert record["meta"]["people"] == "王 大 祝"
-    assert record["meta"]["chars"].startswith("因 地 制 宜 增 停 车 位")
-    assert record["filters"] == {"kind": ["代表心声"], "person": ["王大祝"],
-                                 "session": ["测试区第二届人民代表大会第一次会议"], "topic": ["交通出行"]}
-    person = checks.fragments(small)["deputies/wang-da-zhu/"]
-    assert person["filters"]["kind"] == ["人大代表"]
+    assert (record["t"], record["k"], record["s"], record["d"], record["p"]) == (
+        "因地制宜增停车位", "代表心声", "测试区第二届人民代表大会第一次会议", "2026年1月10日", "王大祝")
+    assert checks.fragments(small)["deputies/wang-da-zhu/"]["k"] == "人大代表"
 
 
-def test_published_pages_are_not_changed_by_the_index_copy(small):
-    page = (small / "voices" / "wang-da-zhu-ting-che" / "index.html").read_text(encoding="utf-8")
-    assert 'data-pagefind-meta="chars' not in page  # the per-character field is for Pagefind only
-    assert 'data-pagefind-meta="people[content]" content="王 大 祝"' in page
-    assert "<main id=\"main\" tabindex=\"-1\" data-pagefind-body>" in page
-    draft_free = (small / "search" / "index.html").read_text(encoding="utf-8")
-    assert "data-pagefind-body" not in draft_free
+def test_titles_and_names_weigh_more_than_body_text(small):
+    records, terms = checks.fragments(small), checks.index_terms(small)
+    voice = records["voices/wang-da-zhu-ting-che/"]["id"]
+    assert terms["停车"][voice] > terms["小区"][voice]  # 停车 in the title, 小区 in the body only
 
 
-def test_bundle_keeps_only_what_search_js_uses(small):
-    names = {p.name for p in (small / "pagefind").iterdir()}
-    assert {"pagefind.js", "pagefind-entry.json", "wasm.unknown.pagefind", "index", "fragment", "filter"} <= names
-    assert not names & {"pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js",
-                        "pagefind-worker.js"}
-
-
-def test_spaced_gives_one_character_a_word():
-    assert spaced("王大祝") == "王 大 祝"
-    assert spaced("2021年,区人大“十四五”规划 ICP") == "2021 年 区 人 大 十 四 五 规 划 ICP"
+def test_published_pages_carry_no_search_weight(small):
+    for path in checks.pages(small).values():
+        text = path.read_text(encoding="utf-8")
+        assert "data-pagefind" not in text and "wasm-unsafe-eval" not in text
+        if path.parent.name != "search":
+            assert "search/index/" not in text and "search.js" not in text
 
 
 def test_drafts_build_still_indexes_published_pages_only(fixture_site, tmp_path):
@@ -129,47 +109,6 @@ def test_drafts_build_still_indexes_published_pages_only(fixture_site, tmp_path)
     assert result.returncode == 0, result.stderr
     assert set(checks.fragments(out)) == set(fx.ENTRY_TYPES)
     assert (out / "voices" / "draft-secret" / "index.html").is_file()  # previewed, but not searchable
-
-
-# -- Pagefind failing -----------------------------------------------------------------------------
-
-def _fake_pagefind(tmp_path: Path, script: str) -> Path:
-    path = tmp_path / "fake-pagefind"
-    path.write_text("#!/bin/sh\n" + script + "\n", encoding="utf-8")
-    path.chmod(path.stat().st_mode | stat.S_IEXEC)
-    return path
-
-
-@pytest.mark.parametrize("script, message", [
-    ("echo 'Error: boom' >&2; exit 3", "Pagefind 运行失败（退出码 3）：Error: boom"),
-    ("echo 'Running Pagefind v1.4.0 (Extended)'; exit 0",
-     "Pagefind 是 1.4.0（扩展版），而中文分词和搜索质量只在扩展版 1.5.2 上检验过。"),
-    ("echo 'Running Pagefind v1.5.2'; exit 0", "Pagefind 是 1.5.2（非扩展版），"),
-])
-def test_pagefind_failure_fails_the_build_and_keeps_the_published_site(small, tmp_path, fixture_site, script, message):
-    out = tmp_path / "public"
-    copy_output(small, out)
-    before = snapshot(out)
-    env = {**os.environ, "PAGEFIND_BINARY_PATH": str(_fake_pagefind(tmp_path, script))}
-    cmd = [sys.executable, str(HERE.parent / "build.py"), "build", "--site", str(fixture_site),
-           "--out", str(out), "--today", TODAY.isoformat()]
-    result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert f"搜索索引（Pagefind）: 错误: {message}" in result.stderr, result.stderr
-    assert "网站没有发布；原来发布的网站保持不变。" in result.stderr
-    assert snapshot(out) == before
-    assert not [p for p in out.parent.iterdir() if p.name.startswith(".public.tmp-")]
-
-
-def test_missing_pagefind_binary_is_a_clear_error(fixture_site, tmp_path):
-    env = {**os.environ, "PAGEFIND_BINARY_PATH": str(tmp_path / "nowhere")}
-    cmd = [sys.executable, str(HERE.parent / "build.py"), "build", "--site", str(fixture_site),
-           "--out", str(tmp_path / "public"), "--today", TODAY.isoformat()]
-    result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-    assert result.returncode == 1
-    assert "环境变量 PAGEFIND_BINARY_PATH 指向的" in result.stderr
-    assert not (tmp_path / "public").exists()
 
 
 # -- determinism ----------------------------------------------------------------------------------
@@ -182,35 +121,7 @@ def test_two_builds_are_byte_identical_search_index_included(generated, tmp_path
     a, b = snapshot(first), snapshot(second)
     assert sorted(a) == sorted(b)
     assert [p for p in a if a[p] != b[p]] == []
-    assert any(p.startswith("pagefind/filter/") for p in a)
-
-
-def test_stabilise_makes_any_filter_order_the_same_bytes(generated, tmp_path):
-    _, out = generated
-    reference = tmp_path / "reference"
-    shutil.copytree(out / "pagefind", reference)
-    shuffled = tmp_path / "shuffled"
-    shutil.copytree(out / "pagefind", shuffled)
-    rng = random.Random(3)
-    entry = json.loads((shuffled / "pagefind-entry.json").read_text(encoding="utf-8"))
-    meta_path = shuffled / f"pagefind.{entry['languages']['zh-cn']['hash']}.pf_meta"
-    meta = pagefind_order._read(meta_path)
-    for name, digest in meta[3]:  # shuffle the values inside every filter, as Pagefind's HashMap does
-        path = shuffled / "filter" / f"{digest}.pf_filter"
-        fname, values = pagefind_order._read(path)
-        rng.shuffle(values)
-        pagefind_order._write(path, [fname, values])
-    rng.shuffle(meta[3])
-    pagefind_order._write(meta_path, meta)
-    pagefind_order.stabilise(shuffled)
-    assert snapshot(shuffled) == snapshot(reference)
-
-
-def test_cbor_codec_round_trips():
-    for value in (0, 23, 24, 255, 256, 65_536, 2**40, -1, -500, "", "钱塘", [1, ["a", [2, 3]]], list(range(40))):
-        assert pagefind_order.decode(pagefind_order.encode(value)) == value
-    with pytest.raises(pagefind_order.FormatError):
-        pagefind_order.decode(b"\xa1\x01\x02")  # a map: not something Pagefind writes here
+    assert any(p.startswith("search/index/t/") for p in a)
 
 
 # -- feeds ----------------------------------------------------------------------------------------

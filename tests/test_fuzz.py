@@ -7,7 +7,7 @@ Property-based (hypothesis): front matter with random YAML types where text is e
 huge and empty values, control characters, deep nesting; Markdown with unbalanced markup
 and hostile HTML; BOMs, CRLF, other encodings and random bytes; odd file names; a random
 site.yaml. The pipeline runs in-process for speed (generator.builder.Builder, then
-generator.discovery and generator.writer, as pipeline.build does, Pagefind aside); a few
+generator.discovery and generator.writer, as pipeline.build does); a few
 examples go through the real command line. Deterministic in CI (derandomize); the same
 properties run with random seeds and many more examples in bench/fuzz_nightly.py.
 

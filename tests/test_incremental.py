@@ -1,9 +1,8 @@
 """Incremental, cached and parallel builds: same bytes as a clean serial build, and no more work.
 
 Small generated sites (bench/corpus.py) and a hand-written one whose pages can be
-named one by one. Builds run in this process through generator.pipeline (the
-search index, tested in test_discovery.py, is switched off here to keep the
-file fast); the last tests use the real command line.
+named one by one. Builds run in this process through generator.pipeline; the last
+tests use the real command line.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ import pytest
 
 from bench.corpus import generate
 from generator import builder as builder_module
-from generator import cache, parallel, pipeline, search, writer
+from generator import cache, parallel, pipeline, writer
 from generator.builder import Builder
 from generator.urls import PINYIN_MEMO
 from tests.conftest import PROJECT, SITE_YAML, TODAY, snapshot, write_site
@@ -93,12 +92,6 @@ VOICE = "voices/zhou-yi-liao/index.html"
 OTHER_VOICE = "voices/wang-ting-che/index.html"
 
 
-@pytest.fixture(autouse=True)
-def no_search_index(monkeypatch):
-    """Pagefind is tested in test_discovery.py; here it would only add seconds."""
-    monkeypatch.setattr(search, "index_step", lambda *_, **__: None)
-
-
 def _forget_memos() -> None:
     """What a new process starts with: no pinyin or feed memos in memory."""
     for memo in PINYIN_MEMO.values():
@@ -126,9 +119,8 @@ def _pages_rendered(site: Path, out: Path, **kw) -> set[str]:
     b = Builder(site, today=kw.pop("today", TODAY), cache_dir=site / ".cache", output_dir=out, jobs=1,
                 autosave=False, **kw)
     result = b.build()
-    from generator.discovery import discovery_files
     with writer.output_lock(out):
-        writer.write_site(out, result.files + discovery_files(result.site))
+        writer.write_site(out, pipeline.site_files(result))
     b.save()
     return {f.path for f in result.files if f.data is not None and f.path.endswith(".html")}
 
@@ -153,7 +145,6 @@ def test_parallel_and_cached_builds_are_byte_identical_to_a_clean_serial_one(tmp
     # then (the preview server's case). This test is about the pool's output, so
     # let it fork here: the worker does nothing that those threads could disturb.
     monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(pipeline, "apart", lambda work: work())  # the spy above counts in this process
     _forget_memos()
     out = tmp_path / "parallel" / "public"
     _build(site, out, jobs=2)  # cold: Markdown and pages over two processes
@@ -217,7 +208,6 @@ def test_a_voice_body_rerenders_the_pages_that_show_it_and_no_other(small):
         "deputies/zhou-dao-yang/index.html",  # its speaker
         "voices/index.html",  # the list of voices
         "topics/yi-liao-wei-sheng/index.html",  # its topic
-        "search/index.html",  # the search page's filters list every entry
         "suggestions/index.html",  # the suggestions overview counts voices by topic
         # wang-ting-che links to it: its finished HTML is unchanged (same URL), so its page is not
     }
@@ -237,7 +227,7 @@ def test_a_template_rerenders_the_pages_made_with_it(small):
     (site / "templates" / "base.html").write_text(base.replace("</body>", "<!-- 站点 -->\n</body>"),
                                                   encoding="utf-8")
     every = _pages_rendered(site, out)
-    assert every == {p for p in snapshot(out) if p.endswith(".html") and not p.startswith("pagefind/")}
+    assert every == {p for p in snapshot(out) if p.endswith(".html") and not p.startswith("search/index/")}
 
 
 def test_site_yaml_rerenders_every_page(small):
@@ -253,8 +243,9 @@ def test_a_deleted_file_removes_its_page_and_rerenders_only_the_pages_that_liste
     rendered = _pages_rendered(site, out)
     assert OTHER_VOICE not in snapshot(out)
     assert rendered == {"index.html", "sessions/1-2/index.html", "deputies/wang-shuang/index.html",
-                        "voices/index.html", "topics/jiao-tong-chu-xing/index.html", "search/index.html",
+                        "voices/index.html", "topics/jiao-tong-chu-xing/index.html",
                         "suggestions/index.html",
+                        "search/index.html",  # its topic filter no longer offers 交通出行, now on no page
                         "topics/index.html"}  # the list of topics shows how many items each has
 
 
@@ -350,7 +341,7 @@ def test_an_unchanged_build_writes_nothing_and_a_change_replaces_only_its_files(
     _edit(site / "content/voices/zhou-yi-liao.md", "周道杨代表建议", "周道杨代表呼吁")
     assert _build(site, out).changed
     after = {p: (out / p).stat() for p in snapshot(out)}
-    replaced = {p for p in after if after[p].st_ino != before[p].st_ino}
+    replaced = {p for p in after if p not in before or after[p].st_ino != before[p].st_ino}
     assert VOICE in replaced and "news/kai-mu/index.html" not in replaced
     assert len(replaced) < len(after) // 2
 
