@@ -95,20 +95,42 @@ def _labels(entry: Entry) -> list[str]:
     return [text for text in out if text]
 
 
+@dataclass(frozen=True)
+class Row:
+    """What the index's manifest holds of a page: its filter values, and the date its id comes from."""
+
+    kind: str
+    session: str
+    topics: tuple[str, ...]
+    date: str  # ISO, or ""
+
+
+def _session_title(entry: Entry) -> str:
+    session = entry if isinstance(entry, Session) else getattr(entry, "session", None)
+    return session.title if isinstance(session, Session) and session.published else ""
+
+
+def _iso(entry: Entry) -> str:
+    date = entry.sort_date
+    return date.isoformat() if date.year > 1 else ""
+
+
+def row_of(entry: Entry) -> Row:
+    """A page's row, without reading its text (cheap: made for every page on every update)."""
+    return Row(kind_of(entry), _session_title(entry), tuple(t.name for t in entry.topics), _iso(entry))
+
+
 def search_doc(entry: Entry) -> SearchDoc:
     """The searchable record of one published entry."""
     names = people_named(entry)
-    session = entry if isinstance(entry, Session) else getattr(entry, "session", None)
-    date = entry.sort_date
     body = body_text(entry.html)
     if isinstance(entry, Suggestion) and entry.answer_html:
         body = f"{body} {body_text(entry.answer_html)}".strip()
     labels = " ".join(_labels(entry))
     return SearchDoc(
         source=entry.source, url=entry.url, title=entry.title, kind=kind_of(entry),
-        session=session.title if isinstance(session, Session) and session.published else "",
-        topics=tuple(t.name for t in entry.topics),
-        date=date.isoformat() if date.year > 1 else "", people="、".join(names),
+        session=_session_title(entry), topics=tuple(t.name for t in entry.topics),
+        date=_iso(entry), people="、".join(names),
         heading=" ".join([entry.title, *names]), labels=labels, body=body)
 
 

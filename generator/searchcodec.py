@@ -1,0 +1,111 @@
+"""The search index's compact text encodings, shared with static/search.js.
+
+Numbers are varints in a 64-character alphabet that JSON and URLs carry as they are:
+5 bits a character, lowest first; a character of 32..63 means more follow. A postings
+list is each page id as the difference from the one before, followed by one character
+for the page's impact. Terms go to shards by FNV-1a over their code points.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import accumulate
+from typing import Sequence
+
+ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+VALUE = {ch: n for n, ch in enumerate(ALPHABET)}
+_VARINT: list[str] = []  # varint() of 0..32767, made once
+
+
+def term_hash(term: str) -> int:
+    """FNV-1a (32 bits) over a term's code points: search.js computes the same."""
+    h = 0x811C9DC5
+    for ch in term:
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def varint(value: int) -> str:
+    """A non-negative integer in 5-bit groups, lowest first."""
+    if value < len(_VARINT):
+        return _VARINT[value]
+    out = []
+    while value >= 32:
+        out.append(ALPHABET[32 + (value & 31)])
+        value >>= 5
+    out.append(ALPHABET[value])
+    return "".join(out)
+
+
+_VARINT.extend(varint(n) for n in range(32768))
+_STEP = {code: n for n, code in enumerate(_VARINT)}
+
+
+def deltas(numbers: Sequence[int]) -> str:
+    """Ascending numbers as the varints of their differences."""
+    return "".join(map(varint, map(int.__sub__, numbers, [0, *numbers[:-1]])))
+
+
+def encode_postings(pages: Sequence[int], levels: Sequence[int], start: int = 0) -> str:
+    """Ids (ascending) and their impacts -> the text search.js's `decode` reads.
+
+    `start`: the id the first step counts from (a piece that continues another's list).
+    """
+    steps = list(map(int.__sub__, pages, [start, *pages[:-1]]))
+    try:  # all the steps but the first are usually small: looked up, not computed
+        codes = [varint(steps[0]), *map(_VARINT.__getitem__, steps[1:])]
+    except IndexError:
+        codes = list(map(varint, steps))
+    return "".join(map(str.__add__, codes, map(ALPHABET.__getitem__, levels)))
+
+
+POSTING = re.compile(r"([w-zA-Z_-]*[0-9a-v])(.)", re.S)  # a step (varint) and an impact
+
+
+def first_step(text: str) -> tuple[int, int]:
+    """(value, length in characters) of the varint a text starts with."""
+    value = shift = 0
+    for at, ch in enumerate(text):
+        digit = VALUE[ch]
+        value |= (digit & 31) << shift
+        shift += 5
+        if digit < 32:
+            return value, at + 1
+    raise ValueError("truncated varint")
+
+
+def read_varints(text: str) -> list[int]:
+    """The numbers of a run of varints."""
+    out, value, shift = [], 0, 0
+    for ch in text:
+        digit = VALUE[ch]
+        value |= (digit & 31) << shift
+        shift += 5
+        if digit < 32:
+            out.append(value)
+            value, shift = 0, 0
+    if shift:
+        raise ValueError("truncated varint")
+    return out
+
+
+def decode_postings(text: str) -> dict[int, int]:
+    """encode_postings' inverse: page id -> impact, in id order (split by one regular expression)."""
+    pairs = POSTING.findall(text)
+    if sum(len(a) + 1 for a, _ in pairs) != len(text):
+        raise ValueError("damaged postings")
+    steps = [_STEP.get(code) for code, _ in pairs]
+    if None in steps:
+        steps = [_STEP.get(code) or read_varints(code)[0] for code, _ in pairs]
+    return dict(zip(accumulate(steps), map(VALUE.__getitem__, (level for _, level in pairs))))
+
+
+def base36(n: int) -> str:
+    """A page id as its record's file name."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
