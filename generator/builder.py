@@ -92,6 +92,7 @@ class BuildOutput:
     site: Site | None = None
     kinds: dict[str, str] = field(default_factory=dict)  # page path -> content folder, or "lists"
     routes: list[Route] = field(default_factory=list)  # every page, as planned (discovery_files reuses them)
+    parts: dict[str, Any] = field(default_factory=dict)  # what update.BuildState is made of (pipeline builds)
 
 
 @dataclass
@@ -271,18 +272,7 @@ class Builder:
 
     def _environment(self) -> jinja2.Environment:
         if self._env is None:
-            bytecode = None
-            if self.cache_dir is not None:
-                folder = self.cache_dir / f"jinja-{generator_key()[:12]}"
-                try:
-                    folder.mkdir(parents=True, exist_ok=True)
-                    for old in self.cache_dir.glob("jinja-*"):
-                        if old != folder:
-                            _remove_tree(old)
-                    bytecode = jinja2.FileSystemBytecodeCache(str(folder))
-                except OSError:
-                    bytecode = None
-            self._env = make_environment(theme_dirs(self.site_dir, "templates"), bytecode)
+            self._env = jinja_environment(self.site_dir, self.cache_dir)
         return self._env
 
     # -- the build ----------------------------------------------------------
@@ -403,6 +393,11 @@ class Builder:
         kinds = {r.path: r.entry.folder if r.entry else "lists" for r in routes}
         counts = Counter(kinds.values())
         output = BuildOutput(files, counts, problems, len(todo), reused, site, kinds, routes)
+        if self.output_dir is not None:  # what the next run needs to update this build in place
+            output.parts = {"sources": sources, "prints": prints, "common": common, "chains": chains,
+                            "assets": assets, "asset_files": files[len(pages):], "digests": digests,
+                            "media": media, "content_files": frozenset(rel for _, rel, _ in found),
+                            "documents": documents}
         if keep_bytes:
             listing = self._scans["content"][1]
             self._kept = _Kept(output, routes, sources, {e.source: entry_print(e) for e in site_entries(site)},
@@ -531,6 +526,22 @@ def _convert_chunk(bodies: list[str]) -> tuple[list[Rendered], dict[str, str]]:
     known = len(memo)
     rendered = [renderer.convert(body) for body in bodies]
     return rendered, dict(list(memo.items())[known:])
+
+
+def jinja_environment(site_dir: Path, cache_dir: Path | None) -> jinja2.Environment:
+    """The site's Jinja environment, its compiled templates kept in cache_dir between runs."""
+    bytecode = None
+    if cache_dir is not None:
+        folder = cache_dir / f"jinja-{generator_key()[:12]}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in cache_dir.glob("jinja-*"):
+                if old != folder:
+                    _remove_tree(old)
+            bytecode = jinja2.FileSystemBytecodeCache(str(folder))
+        except OSError:
+            bytecode = None
+    return make_environment(theme_dirs(site_dir, "templates"), bytecode)
 
 
 def _remove_tree(path: Path) -> None:

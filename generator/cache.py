@@ -13,6 +13,7 @@ to it. Only this module and writer.py write outside the output folder.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.util
 import os
@@ -186,6 +187,8 @@ class Store:
             return None
         value: Any = None
         ok = False
+        collecting = gc.isenabled()
+        gc.disable()  # unpickling makes many objects at once: a collection pass over them is wasted
         with handle:
             try:
                 ok = handle.readline() == MAGIC and handle.readline() == self.key + b"\n"
@@ -196,6 +199,9 @@ class Store:
                     ok = not handle.read(1) and crc == b"%08x\n" % reader.crc
             except Exception:  # noqa: BLE001 - damaged in a way that breaks unpickling: never fatal
                 ok = False
+            finally:
+                if collecting:
+                    gc.enable()
         if ok:
             return value
         self.discarded.append(name)

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html as html_module
+import re
 from typing import Iterable, Sequence
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape, quoteattr
 
-import nh3
-
 from .cache import Memo
-from .markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
-from .models import Entry, News, Person, Report, Session, Site, Suggestion, Voice
+from .models import Entry, News, Page, Person, Report, Session, Site, Suggestion, Voice
 from .render import OutputFile
 from .structured import iso_day
 from .urls import absolute, feed_url, list_url
@@ -49,16 +48,21 @@ def _content(html: str, page_url: str) -> str:
     return hit
 
 
-def _absolute_links(html: str, page_url: str) -> str:
-    def attribute_filter(tag: str, attr: str, value: str) -> str | None:
-        if attr in ("href", "src"):
-            return urljoin(page_url, value)
-        return value
+# An href or src in HTML that nh3 has written (markdown.finalize): double-quoted, & " and NBSP escaped
+LINK_ATTRIBUTE = re.compile(r'(<[a-zA-Z][^>]*?\s)(href|src)="([^"]*)"')
 
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     attribute_filter=attribute_filter, link_rel=None,
-                     url_schemes={"http", "https", "mailto", "tel"},
-                     filter_style_properties={"text-align"}, strip_comments=True)
+
+def _absolute_links(html: str, page_url: str) -> str:
+    """Every href/src of sanitised HTML resolved against the page's absolute URL.
+
+    A substitution, not a second pass of nh3: the HTML is nh3's own output (safe already, its
+    attributes quoted one way), and the feeds of an edit are made in its update in place.
+    """
+    def absolute_url(match: re.Match) -> str:
+        url = urljoin(page_url, html_module.unescape(match[3]))
+        return f'{match[1]}{match[2]}="{url.replace("&", "&amp;").replace(chr(34), "&quot;").replace(chr(160), "&nbsp;")}"'
+
+    return LINK_ATTRIBUTE.sub(absolute_url, html)
 
 
 def newest_first(entries: Iterable[Entry]) -> list[Entry]:
@@ -129,21 +133,38 @@ def atom(site: Site, url: str, title: str, page_url: str, entries: Sequence[Entr
     return ("\n".join(head + body + ["</feed>"]) + "\n").encode("utf-8")
 
 
-def feed_files(site: Site) -> list[OutputFile]:
-    """The whole site's feed, one per published session and one per declared topic."""
+def feed_files(site: Site, only: set[str] | None = None) -> list[OutputFile]:
+    """The whole site's feed, one per published session and one per declared topic.
+
+    `only`: the feeds wanted (their paths), where not all are (an update in place).
+    """
     cfg = site.config
-    everything = [e for e in [*site.sessions, *site.voices, *site.reports, *site.news, *site.suggestions]
-                  if e.published]
-    files = [OutputFile(feed_url(), atom(site, feed_url(), cfg.title, "", everything, cfg.description))]
+    files = []
+    if only is None or feed_url() in only:
+        everything = [e for e in [*site.sessions, *site.voices, *site.reports, *site.news, *site.suggestions]
+                      if e.published]
+        files.append(OutputFile(feed_url(), atom(site, feed_url(), cfg.title, "", everything, cfg.description)))
     for s in site.sessions:
-        if isinstance(s, Session) and s.published:
+        if isinstance(s, Session) and s.published and (only is None or feed_url("sessions", s.slug) in only):
             items = [s] + [e for e in site.session_items(s) if e.published]
             files.append(OutputFile(feed_url("sessions", s.slug),
                                     atom(site, feed_url("sessions", s.slug), f"{s.title}：心声、报告与新闻 - {cfg.title}",
                                          s.url, items)))
     for t in site.topics:
-        items = [e for e in site.topic_items(t) if e.published]
-        files.append(OutputFile(feed_url("topics", t.slug),
-                                atom(site, feed_url("topics", t.slug), f"专题“{t.name}” - {cfg.title}",
-                                     t.url or list_url(f"topics/{t.slug}"), items)))
+        if only is None or feed_url("topics", t.slug) in only:
+            items = [e for e in site.topic_items(t) if e.published]
+            files.append(OutputFile(feed_url("topics", t.slug),
+                                    atom(site, feed_url("topics", t.slug), f"专题“{t.name}” - {cfg.title}",
+                                         t.url or list_url(f"topics/{t.slug}"), items)))
     return files
+
+
+def feeds_of(entry: Entry) -> set[str]:
+    """The feeds an entry can be in: the site's, its session's, its topics'."""
+    if isinstance(entry, (Person, Page)):
+        return set()
+    session = entry if isinstance(entry, Session) else getattr(entry, "session", None)
+    found = {feed_url()} | {feed_url("topics", t.slug) for t in entry.topics}
+    if isinstance(session, Session):
+        found.add(feed_url("sessions", session.slug))
+    return found

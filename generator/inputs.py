@@ -26,12 +26,12 @@ def china_today() -> dt.date:
     return dt.datetime.now(CHINA).date()
 
 
-def _listing(root: str, out: list[str]) -> None:
-    """Every file below `root` with size and mtime (sorted, so the order is stable)."""
+def _listing(root: str, out: dict[str, tuple[int, int] | None]) -> None:
+    """Every file below `root` with its (size, mtime_ns); None where it cannot be read."""
     try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
+        entries = list(os.scandir(root))
     except (FileNotFoundError, NotADirectoryError, PermissionError):
-        out.append(f"{root}\x00-")
+        out[root] = None
         return
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
@@ -39,22 +39,31 @@ def _listing(root: str, out: list[str]) -> None:
             continue
         try:
             st = entry.stat()  # follows a link: its target's change counts
-            out.append(f"{entry.path}\x00{st.st_size}\x00{st.st_mtime_ns}")
+            out[entry.path] = (st.st_size, st.st_mtime_ns)
         except OSError:
-            out.append(f"{entry.path}\x00-")
+            out[entry.path] = None
 
 
-def input_signature(site_dir: Path, include_drafts: bool, today: dt.date) -> str:
-    """A digest of the generator, the options and every input file's path, size and mtime."""
-    parts = [generator_key(), repr(include_drafts), today.isoformat()]
+def input_stats(site_dir: Path) -> dict[str, tuple[int, int] | None]:
+    """Every input file (absolute path) with its size and mtime: site.yaml, the site's folders
+    and the generator's theme. What a build compares with the last one to see what changed."""
     site = os.path.abspath(site_dir)
+    found: dict[str, tuple[int, int] | None] = {}
     try:
         st = os.stat(os.path.join(site, "site.yaml"))
-        parts.append(f"site.yaml\x00{st.st_size}\x00{st.st_mtime_ns}")
+        found[os.path.join(site, "site.yaml")] = (st.st_size, st.st_mtime_ns)
     except OSError:
-        parts.append("site.yaml\x00-")
+        found[os.path.join(site, "site.yaml")] = None
     roots = [os.path.join(site, name) for name in SITE_FOLDERS]
     roots += [str(PROJECT_DIR / name) for name in THEME_FOLDERS]
     for root in dict.fromkeys(roots):
-        _listing(root, parts)
+        _listing(root, found)
+    return found
+
+
+def input_signature(site_dir: Path, include_drafts: bool, today: dt.date,
+                    stats: dict[str, tuple[int, int] | None] | None = None) -> str:
+    """A digest of the generator, the options and every input file's path, size and mtime."""
+    stats = input_stats(site_dir) if stats is None else stats
+    parts = [generator_key(), repr(include_drafts), today.isoformat(), repr(sorted(stats.items()))]
     return hashlib.sha1("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()

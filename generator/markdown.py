@@ -115,11 +115,17 @@ class MarkdownRenderer:
     SETTINGS = ("extra", "toc", "sane_lists")  # part of the cache key of rendered bodies
 
     def __init__(self) -> None:
-        import markdown  # only when a body is converted: a cached build never needs it
+        import importlib
 
+        import markdown  # only when a body is converted: a cached build never needs it
+        from markdown.extensions import extra, sane_lists, toc
+
+        # Extensions as objects, not names: a name is looked up in every installed package's
+        # metadata (importlib.metadata), which costs more than converting a body. "extra" is
+        # its own list of extensions, made here in its order.
+        parts = [importlib.import_module(f"markdown.extensions.{name}").makeExtension() for name in extra.extensions]
         self._md = markdown.Markdown(
-            extensions=list(self.SETTINGS),
-            extension_configs={"toc": {"slugify": _heading_id, "permalink": False}},
+            extensions=[*parts, toc.TocExtension(slugify=_heading_id, permalink=False), sane_lists.SaneListExtension()],
             output_format="html",
         )
 

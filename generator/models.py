@@ -212,17 +212,17 @@ class Site:
     pages: list[Page] = field(default_factory=list)  # by order, then title
     suggestions: list[Suggestion] = field(default_factory=list)  # newest session first, then by number
     topics: list[Topic] = field(default_factory=list)
-    # back-references, keyed by the referenced object's id()
-    by_session: dict[int, list[Entry]] = field(default_factory=dict)
-    by_person: dict[int, list[Entry]] = field(default_factory=dict)
+    # back-references, keyed by the referenced entry's content file (stable when the model is kept in .cache)
+    by_session: dict[str, list[Entry]] = field(default_factory=dict)
+    by_person: dict[str, list[Entry]] = field(default_factory=dict)
     by_topic: dict[str, list[Entry]] = field(default_factory=dict)
     drafts_shown: bool = False
 
     def session_items(self, session: Session) -> list[Entry]:
-        return self.by_session.get(id(session), [])
+        return self.by_session.get(session.source, [])
 
     def person_items(self, person: Person) -> list[Entry]:
-        return self.by_person.get(id(person), [])
+        return self.by_person.get(person.source, [])
 
     def topic_items(self, topic: Topic) -> list[Entry]:
         return self.by_topic.get(topic.name, [])

@@ -92,12 +92,15 @@ def person_row(site: Site, p: Person) -> dict[str, Any]:
             "voices": voices, "url": absolute(p.url, site.config.base_url)}
 
 
-def opendata_files(site: Site) -> list[OutputFile]:
-    """voices and suggestions csv/json for every published session, people.csv/json for the site."""
+def opendata_files(site: Site, sessions: set[str] | None = None) -> list[OutputFile]:
+    """voices and suggestions csv/json for every published session, people.csv/json for the site.
+
+    `sessions`: only these sessions' files (by source), where not all are wanted (an update in place).
+    """
     files: list[OutputFile] = []
     base = site.config.base_url
     for s in site.sessions:
-        if not s.published:
+        if not s.published or (sessions is not None and s.source not in sessions):
             continue
         voices = [v for v in site.session_items(s) if isinstance(v, Voice) and v.published]
         voices.sort(key=lambda v: ("代表委员市民".find(v.kind), -v.date.toordinal(), v.title, v.id))
@@ -113,6 +116,8 @@ def opendata_files(site: Site) -> list[OutputFile]:
         files.append(OutputFile(suggestions_data_url(s.url, "csv"), _csv(SUGGESTION_COLUMNS, rows)))
         files.append(OutputFile(suggestions_data_url(s.url, "json"), _json({
             "session": meta, "columns": dict(SUGGESTION_COLUMNS), "count": len(rows), "suggestions": rows})))
+    if sessions is not None:
+        return files
     people = [p for p in site.people if p.published]
     rows = [person_row(site, p) for p in people]
     files.append(OutputFile(people_data_url("csv"), _csv(PEOPLE_COLUMNS, rows)))

@@ -2,11 +2,15 @@
 
 Only the first step reads and only the last one writes; everything between
 is pure, so each stage is tested without a disk (design: mkdocs build.py).
-The Builder (builder.py) runs the middle steps and keeps what a rebuild can reuse,
-in memory and in the site's .cache/ (cache.py). A build whose inputs are all as
-they were for the last good build into the same output, with that output
-untouched since, stops after one look at file sizes and mtimes (inputs.py):
-the heavy modules (Jinja, Markdown, pinyin) are imported only past that point.
+Three ways through, the cheapest that applies:
+
+- nothing changed (every input's size and mtime as they were for the last good build into
+  this output, and the output untouched since): stop after one look (inputs.py). The
+  heavy modules (Jinja, Markdown, pinyin) are never imported.
+- only the text of some content files changed: update the last build's model in place
+  (update.py) and make again only what the edit reaches.
+- anything else: the Builder (builder.py) makes the whole model afresh, reusing unchanged
+  work kept in the site's .cache/ (cache.py), and renders the pages whose inputs changed.
 """
 
 from __future__ import annotations
@@ -16,11 +20,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from .cache import CACHE_DIR, Store, fingerprint
 from .errors import Problem
-from .inputs import china_today, input_signature
+from .inputs import china_today, input_signature, input_stats
 from .writer import Published, Stage, check_output_dir, output_lock, write_site, written_token
 
 
@@ -43,6 +47,7 @@ class BuildResult:
     seconds: float = 0.0
     written: Counter = field(default_factory=Counter)  # pages new or changed since the last publish, by kind
     unchanged: int = 0  # pages byte for byte as already published
+    in_place: bool = False  # made by updating the last build (update.py)
 
 
 def unchanged_pages(published: Published, kinds: dict[str, str], files: list) -> set[str]:
@@ -67,9 +72,10 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
     with output_lock(out):
         day = today or china_today()
         store = Store(site_dir / CACHE_DIR)
-        name = "build-" + fingerprint(str(out.resolve()), include_drafts)[:16]  # --drafts never poisons
-        inputs = input_signature(site_dir, include_drafts, day)
-        last = store.load(name)
+        name = fingerprint(str(out.resolve()), include_drafts)[:16]  # --drafts never poisons the normal build
+        stats = input_stats(site_dir)
+        inputs = input_signature(site_dir, include_drafts, day, stats)
+        last = store.load("build-" + name)
         published = Published.look(out)  # what every step below is told is published (under the lock)
         if last is not None and last["inputs"] == inputs and last["token"] == published.token():
             return BuildResult(out=out, counts=Counter(last["counts"]), files=last["files"], changed=False,
@@ -77,17 +83,33 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
                                unchanged=sum(last["counts"].values()))
         stage = Stage(out)  # rendered pages go to files beside the output at once, not into memory
         try:
-            made = _make(site_dir, out, include_drafts, day, jobs, progress, stage, published)
+            made = _in_place(site_dir, store, name, published, day, stats) if last is not None else None
+            if made is None:
+                made = _full(site_dir, out, include_drafts, day, jobs, progress, published, stats, stage)
             same = unchanged_pages(published, made.kinds, made.files)  # for the summary line
             changed = write_site(out, made.files, published=published)
         finally:
             stage.close()
-        store.save(name, {"inputs": inputs, "token": written_token(out), "counts": dict(made.counts),
-                          "files": len(made.files), "warnings": made.warnings})
+        token = written_token(out)
+        _keep_state(store, name, made, token)
+        store.save("build-" + name, {"inputs": inputs, "token": token, "counts": dict(made.counts),
+                                     "files": len(made.files), "warnings": made.warnings})
     return BuildResult(out=out, counts=made.counts, files=len(made.files), changed=changed,
                        warnings=made.warnings, seconds=time.perf_counter() - started,
                        written=Counter(k for path, k in made.kinds.items() if path not in same),
-                       unchanged=len(same))
+                       unchanged=len(same), in_place=made.in_place)
+
+
+def _keep_state(store: Store, name: str, made: "Made", token: str | None) -> None:
+    """Leave the model for the next build: whole after a full build, else what changed (update.Delta)."""
+    if made.delta is not None:
+        made.delta.token = token
+        if made.delta.size() * 4 < len(made.state.entries) + len(made.state.search.shards):
+            store.save("delta-" + name, made.delta)
+            return
+    made.state.token = token
+    store.save("state-" + name, made.state)
+    store.remove("delta-" + name)
 
 
 @dataclass
@@ -98,27 +120,84 @@ class Made:
     counts: Counter
     warnings: list[Problem]
     kinds: dict[str, str]
+    state: Any = None  # update.BuildState, for the next build
+    in_place: bool = False
+    delta: Any = None  # update.Delta: what an update in place changed of `state`
 
 
-def _make(site_dir: Path, out: Path, include_drafts: bool, day: dt.date, jobs: int | None,
-          progress: Callable[[int, int], None] | None, stage: Stage, published: Published) -> Made:
-    """Read, model, render (pages go to `stage`), and keep the work in .cache for the next run."""
+def _in_place(site_dir: Path, store: Store, name: str, published: Published, day: dt.date,
+              stats: dict[str, Any]) -> Made | None:
+    """The last build updated with the edited content files' new text, or None (build it all)."""
+    from .update import NotInPlace, apply, changed_inputs, merge
+
+    state = store.load("state-" + name)
+    if state is None:
+        return None
+    delta = store.load("delta-" + name)
+    state_token = state.token  # the build the whole state was saved for
+    if delta is not None and delta.base == state.token:
+        delta.replay(state)
+    else:
+        delta = None
+    if state.today != day or state.token is None or state.token != published.token():
+        return None
+    changed = changed_inputs(state, stats)
+    if changed is None:
+        return None
+    from .builder import jinja_environment
+    from .markdown import MarkdownRenderer
+
+    try:
+        updated = apply(state, site_dir, changed, published, MarkdownRenderer(),
+                        jinja_environment(site_dir, site_dir / CACHE_DIR))
+    except (NotInPlace, OSError):
+        return None
+    state.stats = updated.delta.stats = stats
+    updated.delta.base = delta.base if delta is not None else state_token
+    return Made(updated.files, Counter(state.kinds.values()), updated.warnings, state.kinds, state, True,
+                merge(delta, updated.delta))
+
+
+def _full(site_dir: Path, out: Path, include_drafts: bool, day: dt.date, jobs: int | None,
+          progress: Callable[[int, int], None] | None, published: Published, stats: dict[str, Any],
+          stage: Stage) -> Made:
+    """Read, model, render, and keep the work in .cache for the next run."""
     from .builder import Builder
+    from .update import capture
 
     builder = Builder(site_dir, include_drafts=include_drafts, today=day, cache_dir=site_dir / CACHE_DIR,
                       output_dir=out, jobs=jobs, progress=progress, autosave=False, stage=stage,
                       published=published)
     result = builder.build()
     assert result.site is not None
-    files = site_files(result)
+    search, index = _index(result.site, builder._jobs())
+    files = result.files + _discovery(result) + index
     builder.save()  # before publishing (with the feeds' memo): good for the next run even if that fails
-    return Made(files, result.counts, result.problems.warnings, result.kinds)
+    state = capture(result, builder._model, stats, day, search)
+    return Made(files, result.counts, result.problems.warnings, result.kinds, state)
 
 
-def site_files(result) -> list:
+def _discovery(result: Any) -> list:
+    from .discovery import discovery_files
+    return discovery_files(result.site, result.routes)
+
+
+def _index(site: Any, jobs: int) -> tuple[Any, list]:
+    """The search index made afresh, its pages in runs spread over the cores."""
+    from . import parallel
+    from .searchdocs import indexed_entries, row_of, search_doc
+    from .searchindex import build_index
+
+    def mapper(task: Callable, runs: list) -> Any:
+        pooled = parallel.run(task, runs, jobs) if len(runs) > 1 else None
+        return pooled if pooled is not None else map(task, runs)
+
+    entries = indexed_entries(site)
+    chunks = jobs * 3 if len(entries) >= 200 else 1
+    return build_index(entries, {e.source: row_of(e) for e in entries}, search_doc, mapper, chunks)
+
+
+def site_files(result: Any) -> list:
     """Every file a build publishes: its pages and assets, feeds, sitemap, robots.txt, open data
     and the search index (`result`: a builder.BuildOutput)."""
-    from .discovery import discovery_files
-    from .searchindex import search_files
-
-    return result.files + discovery_files(result.site, result.routes) + search_files(result.site)
+    return result.files + _discovery(result) + _index(result.site, 1)[1]

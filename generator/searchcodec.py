@@ -14,7 +14,6 @@ from typing import Sequence
 
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 VALUE = {ch: n for n, ch in enumerate(ALPHABET)}
-_VARINT: list[str] = []  # varint() of 0..32767, made once
 
 
 def term_hash(term: str) -> int:
@@ -27,8 +26,6 @@ def term_hash(term: str) -> int:
 
 def varint(value: int) -> str:
     """A non-negative integer in 5-bit groups, lowest first."""
-    if value < len(_VARINT):
-        return _VARINT[value]
     out = []
     while value >= 32:
         out.append(ALPHABET[32 + (value & 31)])
@@ -37,8 +34,23 @@ def varint(value: int) -> str:
     return "".join(out)
 
 
-_VARINT.extend(varint(n) for n in range(32768))
-_STEP = {code: n for n, code in enumerate(_VARINT)}
+class _Codes(dict):
+    """varint() of each number met so far (looked up in C: most steps repeat)."""
+
+    def __missing__(self, value: int) -> str:
+        code = self[value] = varint(value)
+        return code
+
+
+class _Steps(dict):
+    """The other way round: the number of each varint text met so far."""
+
+    def __missing__(self, code: str) -> int:
+        value = self[code] = read_varints(code)[0]
+        return value
+
+
+_CODES, _STEPS = _Codes(), _Steps()
 
 
 def deltas(numbers: Sequence[int]) -> str:
@@ -52,10 +64,7 @@ def encode_postings(pages: Sequence[int], levels: Sequence[int], start: int = 0)
     `start`: the id the first step counts from (a piece that continues another's list).
     """
     steps = list(map(int.__sub__, pages, [start, *pages[:-1]]))
-    try:  # all the steps but the first are usually small: looked up, not computed
-        codes = [varint(steps[0]), *map(_VARINT.__getitem__, steps[1:])]
-    except IndexError:
-        codes = list(map(varint, steps))
+    codes = [varint(steps[0]), *map(_CODES.__getitem__, steps[1:])] if steps else []
     return "".join(map(str.__add__, codes, map(ALPHABET.__getitem__, levels)))
 
 
@@ -94,9 +103,7 @@ def decode_postings(text: str) -> dict[int, int]:
     pairs = POSTING.findall(text)
     if sum(len(a) + 1 for a, _ in pairs) != len(text):
         raise ValueError("damaged postings")
-    steps = [_STEP.get(code) for code, _ in pairs]
-    if None in steps:
-        steps = [_STEP.get(code) or read_varints(code)[0] for code, _ in pairs]
+    steps = map(_STEPS.__getitem__, [code for code, _ in pairs])
     return dict(zip(accumulate(steps), map(VALUE.__getitem__, (level for _, level in pairs))))
 
 

@@ -60,13 +60,14 @@ def _pinyin_key(text: str) -> str:
 class _Builder:
     """Holds the lookups of one model build; used once, by `build_site`."""
 
-    def __init__(self, data: BuildInput, problems: Problems):
+    def __init__(self, data: BuildInput, problems: Problems, topics: list[Topic] | None = None):
         self.data = data
         self._unloaded: set[tuple[str, str]] | None = None  # (folder, id) of files that did not load
         self.cfg = data.config
         self.problems = problems
-        self.topics = {name: Topic(name, slugify(name), list_url(f"topics/{slugify(name)}"), i)
-                       for i, name in enumerate(self.cfg.topics)}
+        self.topics = {t.name: t for t in topics} if topics is not None else \
+            {name: Topic(name, slugify(name), list_url(f"topics/{slugify(name)}"), i)
+             for i, name in enumerate(self.cfg.topics)}
         self.entries: dict[str, Entry] = {}  # by source path
         self.values: dict[str, dict[str, Any]] = {}
         self.docs: dict[str, Document] = {}
@@ -533,10 +534,10 @@ def build_site(data: BuildInput, problems: Problems, renderer: MarkdownRenderer 
     for entry in sorted(shown, key=newest):
         session = getattr(entry, "session", None)
         if session is not None and b.visible(session):
-            site.by_session.setdefault(id(session), []).append(entry)
+            site.by_session.setdefault(session.source, []).append(entry)
         for person in _people_named(entry):
             if b.visible(person):
-                site.by_person.setdefault(id(person), []).append(entry)
+                site.by_person.setdefault(person.source, []).append(entry)
         for topic in entry.topics:
             site.by_topic.setdefault(topic.name, []).append(entry)
     return site

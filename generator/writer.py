@@ -367,8 +367,9 @@ def write_site(out: Path, files: list[OutputFile], published: Published | None =
 
     spare = _spare_path(out)
     stage = _stage_path(out)
+    inside_stage = str(stage) + os.sep
     staged = {rel: digests[rel] for rel, f in want.items()
-              if f.data is None and f.source is not None and stage in Path(f.source).parents}
+              if f.data is None and f.source is not None and str(f.source).startswith(inside_stage)}
     spare_manifest: Manifest | None = state.get("spare") if state else None
     if state is not None and spare_manifest is not None:
         _save_state(out, {**state, "spare": None})  # the spare is about to change: not trusted until done
