@@ -16,7 +16,8 @@ import jinja2
 
 from .errors import Problems
 from .models import Entry, Site
-from .routes import SECTIONS, Route
+from .columns import navigation, present
+from .routes import Route
 from .structured import page_meta
 from .urls import relative, rooted
 
@@ -87,10 +88,8 @@ def _url(ctx: jinja2.runtime.Context, target: Any) -> str:
 
 def render_context(site: Site, assets: dict[str, str]) -> dict[str, Any]:
     """What every template sees besides its route: the site, navigation, helpers."""
-    nav = [("首页", "")] + [(label, f"{key}/") for key, label in SECTIONS] + \
-          [(p.title, p.url) for p in site.pages if p.order is not None]
     return {
-        "site": site, "config": site.config, "nav": nav, "assets": assets,
+        "site": site, "config": site.config, "nav": navigation(site), "columns": present(site), "assets": assets,
         "url": _url, "linkable": lambda e: isinstance(e, Entry) and (e.published or site.drafts_shown),
         "page_meta": _last_page_meta(site),  # canonical, Open Graph, JSON-LD, feeds
     }
