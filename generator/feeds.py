@@ -17,10 +17,10 @@ import nh3
 
 from .cache import Memo
 from .markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
-from .models import Entry, News, Person, Report, Session, Site, Suggestion, Voice
+from .models import Appointment, Entry, News, Person, Report, Session, Site, Suggestion, Voice
 from .render import OutputFile
 from .structured import iso_day
-from .urls import absolute, feed_url, list_url
+from .urls import NOTICES_FEED_URL, absolute, feed_url, list_url
 
 FEED_SIZE = 50  # newest entries per feed; the sitemap lists every page
 EPOCH = dt.date(1970, 1, 1)  # `updated` of a feed with nothing dated in it
@@ -99,9 +99,18 @@ def _entry_xml(site: Site, e: Entry) -> str:
     parts += [f"<category term={quoteattr(t.name)} scheme={quoteattr(absolute(t.url, base))}/>" for t in e.topics]
     if e.summary:
         parts.append(f'<summary type="text">{escape(e.summary)}</summary>')
-    parts.append(f'<content type="html">{_content(e.html, url)}</content>')
+    parts.append(f'<content type="html">{_content(_full_html(e), url)}</content>')
     parts.append("</entry>")
     return "\n".join(parts)
+
+
+def _full_html(e: Entry) -> str:
+    """An entry's whole content: an appointment list's entries (as its page reads them) before its note."""
+    if not isinstance(e, Appointment):
+        return e.html
+    lists = "".join(f"<h2>{escape(action)}：</h2><ul>" + "".join(f"<li>{escape(a.name + a.phrase)}</li>" for a in people)
+                    + "</ul>" for action, people in e.groups)
+    return lists + e.html
 
 
 def atom(site: Site, url: str, title: str, page_url: str, entries: Sequence[Entry], subtitle: str = "") -> bytes:
@@ -132,9 +141,13 @@ def atom(site: Site, url: str, title: str, page_url: str, entries: Sequence[Entr
 def feed_files(site: Site) -> list[OutputFile]:
     """The whole site's feed, one per published session and one per declared topic."""
     cfg = site.config
-    everything = [e for e in [*site.sessions, *site.voices, *site.reports, *site.news, *site.suggestions]
-                  if e.published]
+    everything = [e for e in [*site.sessions, *site.voices, *site.reports, *site.news, *site.suggestions,
+                              *site.resolutions, *site.appointments, *site.notices] if e.published]
     files = [OutputFile(feed_url(), atom(site, feed_url(), cfg.title, "", everything, cfg.description))]
+    notices = [n for n in site.notices if n.published]
+    if notices:  # the notices' own feed, current and archived alike, newest first
+        files.append(OutputFile(NOTICES_FEED_URL, atom(site, NOTICES_FEED_URL, f"通知公告 - {cfg.title}",
+                                                       list_url("notices"), notices)))
     for s in site.sessions:
         if isinstance(s, Session) and s.published:
             items = [s] + [e for e in site.session_items(s) if e.published]

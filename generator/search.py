@@ -48,7 +48,7 @@ from .cache import Memo, generator_key
 from .errors import BuildFailed, Problems
 from .inputs import BUNDLE_ENV
 from .markdown import plain_text
-from .models import Entry, News, Person, Report, Session, Site, Suggestion, Voice
+from .models import Appointment, Entry, News, Person, Report, Session, Site, Suggestion, Voice
 from .pagefind_order import stabilise_or_fail
 from .procs import die_with_build
 from .urls import PAGEFIND_DIR, output_path
@@ -169,13 +169,15 @@ def people_named(entry: Entry) -> list[str]:
         names += [p.name for p in entry.people]
     elif isinstance(entry, Suggestion):
         names += [p.name for p in entry.deputies]
+    elif isinstance(entry, Appointment):
+        names += [a.name for a in entry.entries]
     return list(dict.fromkeys(n for n in names if n))
 
 
 def indexed_entries(site: Site) -> list[Entry]:
     """The pages the index holds: every published entry."""
     return [e for e in [*site.sessions, *site.people, *site.voices, *site.reports, *site.news, *site.pages,
-                        *site.suggestions]
+                        *site.suggestions, *site.resolutions, *site.appointments, *site.notices]
             if indexed(e)]
 
 
@@ -537,7 +539,8 @@ def index_site(site: Site, memory: IndexMemory | None = None) -> Callable[[Path]
     return index_step(search_plan(site), site.config.language, memory)
 
 
-KIND_ORDER = ("代表心声", "委员心声", "市民热议", "新闻", "工作报告", "代表建议", "会议", "人大代表", "政协委员", "页面")
+KIND_ORDER = ("代表心声", "委员心声", "市民热议", "新闻", "工作报告", "代表建议", "决定决议", "人事任免", "通知公告",
+              "会议", "人大代表", "政协委员", "页面")
 
 
 def search_context(site: Site) -> dict:
