@@ -42,17 +42,18 @@ def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _sessions(site_dir: Path) -> list[tuple[dt.date, str]]:
-    """(start, id) of every session, newest first; unreadable files are skipped."""
+def _sessions(site_dir: Path) -> list[tuple[dt.date, str, dt.date]]:
+    """(start, id, end) of every session, newest first; unreadable files are skipped."""
     folder = site_dir / "content" / "sessions"
-    found: list[tuple[dt.date, str]] = []
+    found: list[tuple[dt.date, str, dt.date]] = []
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
         try:
             doc = parse_document(path.name, "sessions", path.read_bytes(), Problems())
         except OSError:
             continue
-        start = doc.meta.get("start") if doc else None
-        found.append((start if isinstance(start, dt.date) else dt.date.min, path.stem))
+        start, end = (doc.meta.get("start"), doc.meta.get("end")) if doc else (None, None)
+        start = start if isinstance(start, dt.date) else dt.date.min
+        found.append((start, path.stem, end if isinstance(end, dt.date) and end >= start else start))
     return sorted(found, reverse=True)
 
 
@@ -71,7 +72,7 @@ def _note(spec: Field, site_dir: Path) -> str:
         if declared:
             note += f"；可用：{'、'.join(declared)}"
     elif spec.name in ("session", "meeting"):
-        ids = [sid for _, sid in _sessions(site_dir)[:6]]
+        ids = [sid for _, sid, _ in _sessions(site_dir)[:6]]
         if ids:
             note += f"；已有：{'、'.join(ids)}"
     if spec.kind in EXAMPLES and spec.name not in ("topics",):
@@ -112,7 +113,11 @@ def scaffold(kind: str, name: str, site_dir: Path, today: dt.date) -> tuple[Path
         if spec.name in ("session", "meeting") and spec.required:
             sessions = _sessions(site_dir)
             if sessions:
-                filled[spec.name] = _yaml_text(sessions[0][1])  # the latest: the usual case
+                start, sid, end = sessions[0]  # the latest: the usual case
+                filled[spec.name] = _yaml_text(sid)
+                if spec.name == "meeting" and not start <= today <= end and start != dt.date.min:
+                    # what a meeting decides is dated within it: its last day, when the votes are taken
+                    filled.update({d.name: end.isoformat() for d in SCHEMA[folder] if d.name in ("adopted", "date")})
     lines = ["---", "# 以 # 开头的行是可选字段或说明：需要某个可选字段时，删去行首的 # 再填写。"]
     for spec in fields_of(folder):
         if spec.name == "draft":

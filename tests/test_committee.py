@@ -494,9 +494,13 @@ def test_new_scaffolds_each_kind_and_the_filled_in_files_publish(tmp_path):
                                                      ("notice", "关于开放日的通知"))}
     appointment = made["appointment"].read_text(encoding="utf-8")
     assert 'meeting: "2-c1"' in appointment and "entries:" in appointment  # the latest meeting, an item to copy
+    assert "date: 2027-02-02" in appointment  # not today (2022-03-01): the meeting's last day, within it
+    assert "adopted: 2027-02-02" in made["resolution"].read_text(encoding="utf-8")
+    assert "date: 2022-03-01" in made["notice"].read_text(encoding="utf-8")
     assert '  - {name: "", action: 任命, post: ""}' in appointment
     for kind, path in made.items():
         text_ = path.read_text(encoding="utf-8").replace('"2-c1"', "1-c5").replace("draft: true", "")
+        text_ = text_.replace("2027-02-02", "2022-03-01")
         text_ = text_.replace('{name: "", action: 任命, post: ""}', "{name: 陈七, action: 任命, post: 区财政局局长}")
         path.write_text(text_, encoding="utf-8")
     result = run_build(site, out=tmp_path / "public")
