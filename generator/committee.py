@@ -19,7 +19,7 @@ from .models import Appointee, Appointment, Entry, Notice, Person, Resolution, S
 COMMITTEE_FOLDERS = ("resolutions", "appointments", "notices")
 
 
-class Resolver(Protocol):
+class Lookups(Protocol):
     """What `resolve` uses of site.py's builder: its problems, the build day, its reference lookups."""
 
     problems: Problems
@@ -31,7 +31,7 @@ class Resolver(Protocol):
                    voice: bool = ..., line: int | None = ..., hint: str = ...) -> Person | None: ...
 
 
-def resolve(b: Resolver, doc: Document, entry: Entry, values: dict[str, Any]) -> None:
+def resolve(b: Lookups, doc: Document, entry: Entry, values: dict[str, Any]) -> None:
     """References and date rules of a resolution, an appointment list or a notice."""
     if isinstance(entry, Notice):
         _notice(b, doc, entry)
@@ -47,7 +47,7 @@ def resolve(b: Resolver, doc: Document, entry: Entry, values: dict[str, Any]) ->
             entry.summary = cut("；".join(a.sentence for a in entry.entries) + "。")
 
 
-def _within(b: Resolver, doc: Document, meeting: Session | None, day: dt.date | None, field: str, what: str) -> None:
+def _within(b: Lookups, doc: Document, meeting: Session | None, day: dt.date | None, field: str, what: str) -> None:
     """A meeting decides on its own days: from its start to its end, both included."""
     if meeting is None or day is None or meeting.start <= day <= meeting.end:
         return
@@ -57,7 +57,7 @@ def _within(b: Resolver, doc: Document, meeting: Session | None, day: dt.date | 
                      fix=f"{field} 写会议期间的日期（{span}）；日期没错的话，检查 meeting 是不是写错了会议。")
 
 
-def _appointees(b: Resolver, doc: Document, entry: Appointment, items: Iterable[dict[str, Any]]) -> tuple[Appointee, ...]:
+def _appointees(b: Lookups, doc: Document, entry: Appointment, items: Iterable[dict[str, Any]]) -> tuple[Appointee, ...]:
     """The list's entries, each `person` resolved as a speaker is (an id, or a name only one person has)."""
     out = []
     for item in items:
@@ -74,7 +74,7 @@ def _appointees(b: Resolver, doc: Document, entry: Appointment, items: Iterable[
     return tuple(out)
 
 
-def _notice(b: Resolver, doc: Document, entry: Notice) -> None:
+def _notice(b: Lookups, doc: Document, entry: Notice) -> None:
     """`until` is not before `date`; a notice past its `until` (China time) goes to the archive."""
     if entry.until is not None and entry.date != dt.date.min and entry.until < entry.date:
         b.problems.error(doc.path, f"有效期 {entry.until} 早于发布日期 {entry.date}。", line=doc.line_of("until"),

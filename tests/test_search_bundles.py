@@ -40,7 +40,7 @@ def _entry(n: int, day: dt.date) -> SimpleNamespace:
 
 def _site(entries: list) -> SimpleNamespace:
     return SimpleNamespace(sessions=[], people=[], voices=list(entries), reports=[], news=[], pages=[],
-                           suggestions=[])
+                           suggestions=[], resolutions=[], appointments=[], notices=[])
 
 
 def _entries(count: int, seed: int = 5) -> list[SimpleNamespace]:
