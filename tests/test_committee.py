@@ -14,7 +14,6 @@ import csv
 import datetime as dt
 import io
 import json
-import shutil
 import subprocess
 import sys
 import types
