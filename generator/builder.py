@@ -551,7 +551,8 @@ def _remove_tree(path: Path) -> None:
 
 def site_entries(site: Site) -> list[Entry]:
     """Every entry of the site: what the home page (with its counts) depends on."""
-    return [*site.sessions, *site.people, *site.voices, *site.reports, *site.news, *site.pages, *site.suggestions]
+    return [*site.sessions, *site.people, *site.voices, *site.reports, *site.news, *site.pages, *site.suggestions,
+            *site.resolutions, *site.appointments, *site.notices]
 
 
 def route_inputs(route: Route) -> tuple[list[Entry], str]:

@@ -177,7 +177,7 @@ def check(site_dir: Path) -> Problems:
     if model is not None:
         files += discovery_files(model, result.routes)
         entries = [*model.sessions, *model.people, *model.voices, *model.reports, *model.news, *model.pages,
-                   *getattr(model, "suggestions", [])]
+                   *model.suggestions, *model.resolutions, *model.appointments, *model.notices]
         for e in entries:
             sources[e.url + "index.html"] = e.source
         site = Resolver(model.config.base_url, model.config.base_path)

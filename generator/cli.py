@@ -139,7 +139,8 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=_port, default=8000, help="端口，默认 8000")
     s.add_argument("--host", default="127.0.0.1", help="监听地址，默认只在本机（127.0.0.1）")
     n = sub.add_parser("new", help="新建一个内容文件")
-    n.add_argument("kind", choices=sorted(KINDS), help="种类：session、deputy、voice、report、news、page、suggestion")
+    n.add_argument("kind", choices=sorted(KINDS), help="种类：session、deputy、voice、report、news、page、suggestion、"
+                   "resolution（决议决定）、appointment（人事任免）、notice（通知公告）")
     n.add_argument("name", help="标题或姓名（中文名会转成拼音作为文件名）")
     n.add_argument("--site", type=Path, default=PROJECT_DIR, help="网站文件夹，默认是本项目")
     n.add_argument("--today", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)

@@ -17,7 +17,8 @@ from . import yamltext
 from .config import nearest
 from .errors import Problems
 
-FOLDERS = ("sessions", "reports", "deputies", "voices", "news", "pages", "suggestions")
+FOLDERS = ("sessions", "reports", "deputies", "voices", "news", "pages", "suggestions",
+           "resolutions", "appointments", "notices")
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 # Invisible control characters (pasted from word processors) are not allowed in XML: one in a
 # body would make every feed that shows it unreadable. Removed, with a warning naming the line.
@@ -32,7 +33,8 @@ class Document:
     id: str
     path: str  # relative to the site folder, POSIX
     meta: dict[str, Any]
-    lines: dict[str, int] = field(default_factory=dict)  # field -> 1-based line in the file
+    # field -> 1-based line in the file; inside a field, "entries/0" (its first item), "entries/0/name"
+    lines: dict[str, int] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1  # line of the file where the body starts
     digest: str = ""  # hash of the file's bytes, set by read_documents
@@ -40,6 +42,11 @@ class Document:
     def line_of(self, name: str) -> int:
         """The line of a field, or of the front matter's start when the field is missing."""
         return self.lines.get(name, 1)
+
+    def line_within(self, name: str, index: int, key: str | None = None) -> int:
+        """The line of a list item of a field (or of one key of that item), else the nearest known."""
+        item = f"{name}/{index}"
+        return self.lines.get(f"{item}/{key}") or self.lines.get(item) or self.line_of(name)
 
 
 def parse_document(path: str, folder: str, raw: bytes, problems: Problems) -> Document | None:
@@ -84,7 +91,8 @@ def parse_document(path: str, folder: str, raw: bytes, problems: Problems) -> Do
         problems.error(path, "front matter 应是“字段: 值”的列表。", line=2,
                        fix="每行写一个字段，如 title: 标题。")
         return None
-    field_lines = {str(k[0]): v + 1 for k, v in key_lines.items() if len(k) == 1}
+    field_lines = {"/".join(map(str, k)): v + 1 for k, v in key_lines.items() if len(k) == 1 or
+                   (len(k) <= 3 and not isinstance(k[1], str))}  # a field's items, and their keys
     doc_id = Path(path).name[:-3]
     return Document(folder=folder, id=doc_id, path=path, meta={str(k): v for k, v in meta.items()},
                     lines=field_lines, body="\n".join(lines[end + 1:]), body_line=end + 2)

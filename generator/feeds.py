@@ -16,10 +16,10 @@ from urllib.parse import urljoin
 from xml.sax.saxutils import escape, quoteattr
 
 from .cache import Memo
-from .models import Entry, News, Page, Person, Report, Session, Site, Suggestion, Voice
+from .models import Appointment, Entry, News, Notice, Page, Person, Report, Session, Site, Suggestion, Voice
 from .render import OutputFile
 from .structured import iso_day
-from .urls import absolute, feed_url, list_url
+from .urls import NOTICES_FEED_URL, absolute, feed_url, list_url
 
 FEED_SIZE = 50  # newest entries per feed; the sitemap lists every page
 EPOCH = dt.date(1970, 1, 1)  # `updated` of a feed with nothing dated in it
@@ -103,9 +103,18 @@ def _entry_xml(site: Site, e: Entry) -> str:
     parts += [f"<category term={quoteattr(t.name)} scheme={quoteattr(absolute(t.url, base))}/>" for t in e.topics]
     if e.summary:
         parts.append(f'<summary type="text">{escape(e.summary)}</summary>')
-    parts.append(f'<content type="html">{_content(e.html, url)}</content>')
+    parts.append(f'<content type="html">{_content(_full_html(e), url)}</content>')
     parts.append("</entry>")
     return "\n".join(parts)
+
+
+def _full_html(e: Entry) -> str:
+    """An entry's whole content: an appointment list's entries (as its page reads them) before its note."""
+    if not isinstance(e, Appointment):
+        return e.html
+    lists = "".join(f"<h2>{escape(action)}：</h2><ul>" + "".join(f"<li>{escape(a.name + a.phrase)}</li>" for a in people)
+                    + "</ul>" for action, people in e.groups)
+    return lists + e.html
 
 
 def atom(site: Site, url: str, title: str, page_url: str, entries: Sequence[Entry], subtitle: str = "") -> bytes:
@@ -141,9 +150,13 @@ def feed_files(site: Site, only: set[str] | None = None) -> list[OutputFile]:
     cfg = site.config
     files = []
     if only is None or feed_url() in only:
-        everything = [e for e in [*site.sessions, *site.voices, *site.reports, *site.news, *site.suggestions]
-                      if e.published]
+        everything = [e for e in [*site.sessions, *site.voices, *site.reports, *site.news, *site.suggestions,
+                                  *site.resolutions, *site.appointments, *site.notices] if e.published]
         files.append(OutputFile(feed_url(), atom(site, feed_url(), cfg.title, "", everything, cfg.description)))
+    notices = [n for n in site.notices if n.published]
+    if notices and (only is None or NOTICES_FEED_URL in only):  # the notices' own feed, current and archived
+        files.append(OutputFile(NOTICES_FEED_URL, atom(site, NOTICES_FEED_URL, f"通知公告 - {cfg.title}",
+                                                       list_url("notices"), notices)))
     for s in site.sessions:
         if isinstance(s, Session) and s.published and (only is None or feed_url("sessions", s.slug) in only):
             items = [s] + [e for e in site.session_items(s) if e.published]
@@ -160,9 +173,11 @@ def feed_files(site: Site, only: set[str] | None = None) -> list[OutputFile]:
 
 
 def feeds_of(entry: Entry) -> set[str]:
-    """The feeds an entry can be in: the site's, its session's, its topics'."""
+    """The feeds an entry can be in: the site's, its session's, its topics', the notices'."""
     if isinstance(entry, (Person, Page)):
         return set()
+    if isinstance(entry, Notice):
+        return {feed_url(), NOTICES_FEED_URL} | {feed_url("topics", t.slug) for t in entry.topics}
     session = entry if isinstance(entry, Session) else getattr(entry, "session", None)
     found = {feed_url()} | {feed_url("topics", t.slug) for t in entry.topics}
     if isinstance(session, Session):

@@ -14,6 +14,7 @@ from typing import Any
 from .config import nearest
 from .content import Document
 from .errors import Problems
+from .models import APPOINTMENT_ACTIONS
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SLUG_RE = re.compile(r"^[a-z0-9-]+$")
@@ -24,7 +25,7 @@ class Field:
     """One front-matter field: its type, whether it is required, what it means."""
 
     name: str
-    kind: str  # text | date | bool | int | list | choice | figures
+    kind: str  # text | date | bool | int | list | choice | figures | entries
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
@@ -96,10 +97,34 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         Field("result", "text", help="办理结果分类，仅 已答复 时填写"),
         Field("satisfaction", "choice", choices=("满意", "基本满意", "不满意"), help="代表满意度"),
     ),
+    "resolutions": (
+        Field("title", "text", True, help="决议或决定的标题"),
+        Field("meeting", "text", True, help="通过它的会议的 id，如 1-c3"),
+        Field("adopted", "date", True, help="通过日期 YYYY-MM-DD，在会议的开幕日和闭幕日之间"),
+        Field("number", "text", help="文号，如 钱塘人大常〔2021〕12号"),
+    ),
+    "appointments": (
+        Field("title", "text", True, help="名单标题，如 区一届人大常委会第三次会议任免名单"),
+        Field("meeting", "text", True, help="作出任免的会议的 id，如 1-c3"),
+        Field("date", "date", True, help="任免日期 YYYY-MM-DD，在会议的开幕日和闭幕日之间"),
+        Field("entries", "entries", True, help="任免名单，每人一项：name（姓名）、action（任免方式）、post（职务），"
+                                                "可加 organ（所属机关）、person（deputies/ 中此人的 id）"),
+    ),
+    "notices": (
+        Field("title", "text", True, help="通知公告的标题"),
+        Field("date", "date", True, help="发布日期 YYYY-MM-DD"),
+        Field("number", "text", help="文号"),
+        Field("until", "date", help="有效期至 YYYY-MM-DD，过了这一天移入往期通知公告"),
+        Field("pinned", "bool", help="true 表示置顶，有效期内排在最前"),
+    ),
 }
+# The keys of one item of `entries` (an appointment list): (key, required, what it is).
+ENTRY_KEYS = (("name", True, "姓名"), ("action", True, "任免方式"), ("post", True, "职务"),
+              ("organ", False, "所属机关"), ("person", False, "deputies/ 中此人的 id 或姓名"))
+ENTRY_EXAMPLE = "{name: 张三, action: 任命, post: 区发展和改革局局长}"
 
 KIND_NAMES = {"text": "一段文字", "date": "日期（YYYY-MM-DD）", "bool": "true 或 false",
-              "int": "整数", "list": "列表", "choice": "下列之一", "figures": "列表"}
+              "int": "整数", "list": "列表", "choice": "下列之一", "figures": "列表", "entries": "列表"}
 
 
 def fields_of(folder: str) -> tuple[Field, ...]:
@@ -161,6 +186,8 @@ def _check(doc: Document, spec: Field, value: Any, problems: Problems) -> Any:
         return tuple(clean)
     if spec.kind == "figures":
         return _figures(doc, value, bad)
+    if spec.kind == "entries":
+        return _entries(doc, spec.name, value, problems)
     raise AssertionError(spec.kind)
 
 
@@ -179,6 +206,50 @@ def _figures(doc: Document, value: Any, bad) -> tuple[tuple[str, str, str], ...]
             bad(f"{_shown(item)} 中有不是文字的值。", "label、value、unit 都写成文字或数字。")
             return None
         out.append(tuple(str(p) for p in parts))
+    return tuple(out)
+
+
+def _entries(doc: Document, name: str, value: Any, problems: Problems) -> tuple[dict[str, Any], ...] | None:
+    """An appointment list's items, each {name, action, post, organ, person, index}; a bad item is
+    reported (with its own line and key) and left out, the others are kept."""
+    if not isinstance(value, list):
+        problems.error(doc.path, "应是列表，每人一项。", line=doc.line_of(name), field=name,
+                       fix=f"每行写一项，如“  - {ENTRY_EXAMPLE}”。")
+        return None
+    out = []
+    for index, item in enumerate(value):
+        where = f"{name} 第{index + 1}项"
+        if not isinstance(item, dict):
+            problems.error(doc.path, f"{_shown(item)} 不是“键: 值”的一项。", line=doc.line_within(name, index),
+                           field=where, fix=f"写成 {ENTRY_EXAMPLE}。")
+            continue
+        clean: dict[str, Any] = {"index": index}
+        for key, required, what in ENTRY_KEYS:
+            raw, line = item.get(key), doc.line_within(name, index, key)
+            clean[key] = None
+            if isinstance(raw, bool) or (raw is not None and not isinstance(raw, (str, int, float))):
+                problems.error(doc.path, f"{key} 应是一段文字，现在是 {_shown(raw)}。", line=line,
+                               field=f"{where} {key}", fix="写成一行文字，必要时加引号。")
+            elif raw is not None and str(raw).strip():
+                clean[key] = str(raw).strip()
+            elif required:
+                problems.error(doc.path, f"缺少{what}（{key}）。", line=line, field=f"{where} {key}",
+                               fix=f"写成 {ENTRY_EXAMPLE}。")
+        action = clean["action"]
+        if action is not None and action not in APPOINTMENT_ACTIONS:
+            guess = nearest(action, APPOINTMENT_ACTIONS)
+            problems.error(doc.path, f"“{action}”不是可用的任免方式。", line=doc.line_within(name, index, "action"),
+                           field=f"{where} action", fix=(f"是不是想写 {guess}？" if guess else "")
+                           + f"只能写 {'、'.join(APPOINTMENT_ACTIONS)} 之一。")
+            clean["action"] = None
+        for key in item:
+            if key not in {k for k, _, _ in ENTRY_KEYS}:
+                guess = nearest(str(key), tuple(k for k, _, _ in ENTRY_KEYS))
+                problems.warn(doc.path, f"未知的键 {key}，已忽略。", line=doc.line_within(name, index, key),
+                              field=f"{where} {key}", fix=f"是不是想写 {guess}？" if guess else
+                              f"可用的键：{'、'.join(k for k, _, _ in ENTRY_KEYS)}")
+        if all(clean[k] for k, required, _ in ENTRY_KEYS if required):
+            out.append(clean)
     return tuple(out)
 
 

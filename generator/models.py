@@ -15,7 +15,8 @@ from typing import Union
 from .config import ResultClass, SiteConfig
 
 KIND_LABEL = {"sessions": "会议", "deputies": "代表委员", "voices": "心声", "reports": "工作报告",
-              "news": "新闻", "pages": "页面", "suggestions": "代表建议"}
+              "news": "新闻", "pages": "页面", "suggestions": "代表建议",
+              "resolutions": "决定决议", "appointments": "人事任免", "notices": "通知公告"}
 # A person's name as a byline gives it: two to four Chinese characters, or a name with a middle dot
 # (阿依古丽·买买提); anything longer is an office or a paper (区人大常委会办公室, 钱塘日报).
 PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}[·•][\u4e00-\u9fff]{1,8}")
@@ -26,6 +27,9 @@ ROLE_FOR_KIND = {"代表": "人大代表", "委员": "政协委员"}
 SUGGESTION_STATUSES = ("已提交", "已交办", "办理中", "已答复")  # the order a suggestion goes through
 STATUS_SLUG = {"已提交": "submitted", "已交办": "assigned", "办理中": "in-progress", "已答复": "answered"}
 SATISFACTION_LEVELS = ("满意", "基本满意", "不满意")
+# What an appointment list may do to a person (content-format.md, "Standing-committee work"), and how
+# a published list says it: 任命张三为……局长, 免去李四的……局长职务, 接受王五辞去……职务的请求.
+APPOINTMENT_ACTIONS = ("任命", "免去", "接受辞职", "决定任命", "决定免去", "批准任命", "撤销职务")
 
 
 def cn_date(value: dt.date | None) -> str:
@@ -196,7 +200,107 @@ class Suggestion(Entry):
         return STATUS_SLUG.get(self.status, "submitted")
 
 
-Item = Union[Session, Person, Voice, Report, News, Page, Suggestion]
+@dataclass(eq=False)
+class Resolution(Entry):
+    """A resolution or decision (决议决定) adopted at a meeting; its body is the full text."""
+
+    session: Session | None = None  # the meeting that adopted it (front matter: `meeting`)
+    adopted: dt.date = dt.date.min
+    number: str = ""  # 文号: 钱塘人大常〔2021〕12号
+
+    @property
+    def sort_date(self) -> dt.date:
+        return self.adopted
+
+
+@dataclass(frozen=True)
+class Appointee:
+    """One line of an appointment list: who, what is done, to which post."""
+
+    name: str
+    action: str  # one of APPOINTMENT_ACTIONS
+    post: str
+    organ: str = ""  # the body the post belongs to, when `post` does not say it
+    person: Person | None = None  # the person's page, where they have one
+
+    @property
+    def office(self) -> str:
+        """The post with its body: 区人民法院 + 审判员 -> 区人民法院审判员."""
+        if not self.organ or self.post.startswith(self.organ):
+            return self.post
+        return self.organ + self.post
+
+    @property
+    def duty(self) -> str:
+        """The office as the sentence names a post held: 区教育局局长职务 (never 职务职务)."""
+        return self.office if self.office.endswith("职务") else f"{self.office}职务"
+
+    @property
+    def phrase(self) -> str:
+        """The entry without its name, as it reads after the name: 为区发展和改革局局长, 的区教育局局长职务."""
+        if self.action in ("任命", "决定任命", "批准任命"):
+            return f"为{self.office}"
+        if self.action == "接受辞职":
+            return f"辞去{self.duty}的请求"
+        return f"的{self.duty}"
+
+    @property
+    def sentence(self) -> str:
+        """The entry as one sentence of a notice: 任命张三为……局长, 接受王五辞去……职务的请求."""
+        if self.action == "接受辞职":
+            return f"接受{self.name}{self.phrase}"
+        return f"{self.action.removesuffix('职务')}{self.name}{self.phrase}"
+
+    @property
+    def record(self) -> str:
+        """The entry as the person's 任免记录 says it: 任命为……委员, 免去……局长职务."""
+        if self.action in ("任命", "决定任命", "批准任命"):
+            return f"{self.action}为{self.office}"
+        if self.action == "接受辞职":
+            return f"接受其辞去{self.duty}的请求"
+        return f"{self.action.removesuffix('职务')}{self.duty}"
+
+
+@dataclass(eq=False)
+class Appointment(Entry):
+    """A list of appointments and removals (人事任免) decided at a meeting."""
+
+    session: Session | None = None  # the meeting (front matter: `meeting`)
+    date: dt.date = dt.date.min
+    entries: tuple[Appointee, ...] = ()
+
+    @property
+    def sort_date(self) -> dt.date:
+        return self.date
+
+    @property
+    def groups(self) -> tuple[tuple[str, tuple[Appointee, ...]], ...]:
+        """The entries by action, in the order the list first names each action (任命：…；免去：…)."""
+        actions = dict.fromkeys(e.action for e in self.entries)
+        return tuple((a, tuple(e for e in self.entries if e.action == a)) for a in actions)
+
+
+@dataclass(eq=False)
+class Notice(Entry):
+    """A notice (通知公告): current until `until` has passed, then in the archive, still published."""
+
+    date: dt.date = dt.date.min
+    number: str = ""
+    until: dt.date | None = None
+    pinned: bool = False
+    expired: bool = False  # `until` is before the build day (China time)
+
+    @property
+    def sort_date(self) -> dt.date:
+        return self.date
+
+    @property
+    def on_top(self) -> bool:
+        """Pinned, and still current: kept first in lists."""
+        return self.pinned and not self.expired
+
+
+Item = Union[Session, Person, Voice, Report, News, Page, Suggestion, Resolution, Appointment, Notice]
 
 
 @dataclass
@@ -212,6 +316,11 @@ class Site:
     pages: list[Page] = field(default_factory=list)  # by order, then title
     suggestions: list[Suggestion] = field(default_factory=list)  # newest session first, then by number
     topics: list[Topic] = field(default_factory=list)
+    resolutions: list[Resolution] = field(default_factory=list)  # newest first
+    appointments: list[Appointment] = field(default_factory=list)  # newest first
+    notices: list[Notice] = field(default_factory=list)  # newest first
+    # a person's appointments and removals (任免记录), newest first, keyed by the person's content file
+    records: dict[str, list[tuple[Appointment, Appointee]]] = field(default_factory=dict)
     # back-references, keyed by the referenced entry's content file (stable when the model is kept in .cache)
     by_session: dict[str, list[Entry]] = field(default_factory=dict)
     by_person: dict[str, list[Entry]] = field(default_factory=dict)
@@ -226,6 +335,19 @@ class Site:
 
     def topic_items(self, topic: Topic) -> list[Entry]:
         return self.by_topic.get(topic.name, [])
+
+    def person_records(self, person: Person) -> list[tuple[Appointment, Appointee]]:
+        return self.records.get(person.source, [])
+
+    @property
+    def current_notices(self) -> list[Notice]:
+        """Notices not yet past their `until`: pinned ones first, then newest first."""
+        return sorted((n for n in self.notices if not n.expired), key=lambda n: not n.on_top)
+
+    @property
+    def archived_notices(self) -> list[Notice]:
+        """Notices past their `until`: still published, newest first."""
+        return [n for n in self.notices if n.expired]
 
     @property
     def current_session(self) -> Session | None:

@@ -1,4 +1,5 @@
-"""Open data: each session's voices and suggestions and the list of people, as CSV (UTF-8 with BOM) and JSON.
+"""Open data: each session's voices and suggestions, the list of people, every resolution and every
+appointment or removal, as CSV (UTF-8 with BOM) and JSON.
 
 The files sit beside the pages that link to them (sessions/<slug>/voices.csv,
 deputies/people.csv …); templates/_downloads.html prints the links. The CSV
@@ -13,9 +14,9 @@ import io
 import json
 from typing import Any, Sequence
 
-from .models import Person, Site, Suggestion, Voice
+from .models import Appointee, Appointment, Person, Resolution, Site, Suggestion, Voice
 from .render import OutputFile
-from .urls import absolute, people_data_url, suggestions_data_url, voices_data_url
+from .urls import absolute, committee_data_url, people_data_url, suggestions_data_url, voices_data_url
 
 # (JSON key, CSV header) in column order.
 VOICE_COLUMNS = (
@@ -32,6 +33,14 @@ SUGGESTION_COLUMNS = (
     ("id", "编号"), ("number", "建议号"), ("title", "标题"), ("deputies", "提出人"), ("status", "办理状态"),
     ("handler", "承办单位"), ("key", "重点督办"), ("answered", "答复日期"), ("result", "办理结果"),
     ("satisfaction", "满意度"), ("topics", "专题"), ("url", "网址"),
+)
+RESOLUTION_COLUMNS = (
+    ("id", "编号"), ("title", "标题"), ("number", "文号"), ("adopted", "通过日期"), ("meeting", "会议"),
+    ("meeting_url", "会议页面"), ("topics", "专题"), ("summary", "摘要"), ("url", "网址"),
+)
+APPOINTMENT_COLUMNS = (
+    ("date", "日期"), ("meeting", "会议"), ("name", "姓名"), ("action", "任免"), ("post", "职务"),
+    ("organ", "所属机关"), ("person_url", "人员页面"), ("list", "任免名单"), ("url", "网址"),
 )
 LIST_SEPARATOR = "；"  # between topics in one CSV cell
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -92,10 +101,44 @@ def person_row(site: Site, p: Person) -> dict[str, Any]:
             "voices": voices, "url": absolute(p.url, site.config.base_url)}
 
 
-def opendata_files(site: Site, sessions: set[str] | None = None) -> list[OutputFile]:
-    """voices and suggestions csv/json for every published session, people.csv/json for the site.
+def resolution_row(site: Site, r: Resolution) -> dict[str, Any]:
+    """One resolution as a record of RESOLUTION_COLUMNS."""
+    base, meeting = site.config.base_url, r.session if r.session is not None and r.session.published else None
+    return {"id": r.id, "title": r.title, "number": r.number, "adopted": r.adopted.isoformat(),
+            "meeting": r.session.title if r.session else "", "meeting_url": absolute(meeting.url, base) if meeting else "",
+            "topics": [t.name for t in r.topics], "summary": r.summary, "url": absolute(r.url, base)}
 
-    `sessions`: only these sessions' files (by source), where not all are wanted (an update in place).
+
+def appointment_row(site: Site, a: Appointment, e: Appointee) -> dict[str, Any]:
+    """One entry of an appointment list as a record of APPOINTMENT_COLUMNS."""
+    base, person = site.config.base_url, e.person if e.person is not None and e.person.published else None
+    return {"date": a.date.isoformat(), "meeting": a.session.title if a.session else "", "name": e.name,
+            "action": e.action, "post": e.post, "organ": e.organ,
+            "person_url": absolute(person.url, base) if person else "", "list": a.title, "url": absolute(a.url, base)}
+
+
+def committee_files(site: Site) -> list[OutputFile]:
+    """Every resolution, and every entry of every appointment list, newest first (beside their lists)."""
+    files: list[OutputFile] = []
+    resolutions = [r for r in site.resolutions if r.published]
+    entries = [(a, e) for a in site.appointments if a.published for e in a.entries]
+    for folder, columns, rows in (
+            ("resolutions", RESOLUTION_COLUMNS, [resolution_row(site, r) for r in resolutions]),
+            ("appointments", APPOINTMENT_COLUMNS, [appointment_row(site, a, e) for a, e in entries])):
+        if not rows:
+            continue  # no list page to put it beside
+        files.append(OutputFile(committee_data_url(folder, "csv"), _csv(columns, rows)))
+        files.append(OutputFile(committee_data_url(folder, "json"), _json({
+            "site": site.config.title, "columns": dict(columns), "count": len(rows), folder: rows})))
+    return files
+
+
+def opendata_files(site: Site, sessions: set[str] | None = None, committee: bool = True) -> list[OutputFile]:
+    """voices and suggestions csv/json for every published session, people.csv/json for the site,
+    and the committee's resolutions and appointments.
+
+    `sessions`: only these sessions' files (by source), and the committee's only if `committee`,
+    where not all are wanted (an update in place).
     """
     files: list[OutputFile] = []
     base = site.config.base_url
@@ -117,10 +160,10 @@ def opendata_files(site: Site, sessions: set[str] | None = None) -> list[OutputF
         files.append(OutputFile(suggestions_data_url(s.url, "json"), _json({
             "session": meta, "columns": dict(SUGGESTION_COLUMNS), "count": len(rows), "suggestions": rows})))
     if sessions is not None:
-        return files
+        return files + (committee_files(site) if committee else [])
     people = [p for p in site.people if p.published]
     rows = [person_row(site, p) for p in people]
     files.append(OutputFile(people_data_url("csv"), _csv(PEOPLE_COLUMNS, rows)))
     files.append(OutputFile(people_data_url("json"), _json({
         "site": site.config.title, "columns": dict(PEOPLE_COLUMNS), "count": len(rows), "people": rows})))
-    return files
+    return files + committee_files(site)

@@ -15,8 +15,9 @@ from typing import Any, Callable, Iterable
 import jinja2
 
 from .errors import Problems
+from .columns import navigation, present
 from .models import Entry, Site, cn_date
-from .routes import SECTIONS, Route
+from .routes import Route
 from .structured import page_meta
 from .urls import relative, rooted
 
@@ -80,10 +81,8 @@ def _url(ctx: jinja2.runtime.Context, target: Any) -> str:
 
 def render_context(site: Site, assets: dict[str, str]) -> dict[str, Any]:
     """What every template sees besides its route: the site, navigation, helpers."""
-    nav = [("首页", "")] + [(label, f"{key}/") for key, label in SECTIONS] + \
-          [(p.title, p.url) for p in site.pages if p.order is not None]
     return {
-        "site": site, "config": site.config, "nav": nav, "assets": assets,
+        "site": site, "config": site.config, "nav": navigation(site), "columns": present(site), "assets": assets,
         "url": _url, "linkable": lambda e: isinstance(e, Entry) and (e.published or site.drafts_shown),
         "page_meta": _last_page_meta(site),  # canonical, Open Graph, JSON-LD, feeds
     }

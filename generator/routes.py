@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
+from .columns import COLUMNS, present
 from .errors import Problems
 from .models import (PLENARY, STATUS_SLUG, VOICE_KIND_LABEL, VOICE_KINDS, Entry, Person, Session, Site, Suggestion,
                      Topic, Voice)
@@ -16,15 +17,7 @@ from .searchdocs import search_context
 from .suggestions import SuggestionStats, Summary, suggestion_rates, summarize
 from .urls import RESERVED, SEARCH_URL, list_url, output_path, slugify, suggestions_url
 
-SECTIONS = (  # (section, label in the navigation and breadcrumbs)
-    ("sessions", "会议"),
-    ("deputies", "代表委员"),
-    ("voices", "心声"),
-    ("suggestions", "代表建议"),
-    ("reports", "工作报告"),
-    ("news", "新闻"),
-    ("topics", "专题"),
-)
+SECTIONS = COLUMNS  # (section, label in the navigation and breadcrumbs)
 SECTION_LABEL = dict(SECTIONS)
 ENTRY_SECTION = {"sessions": "sessions", "deputies": "deputies", "voices": "voices",
                  "reports": "reports", "news": "news", "pages": ""}
@@ -162,14 +155,20 @@ def _home() -> Crumb:
 
 def plan(site: Site) -> list[Route]:
     """Every page of the site, in a stable order."""
+    from .committee_routes import committee_routes, home_context, meeting_context  # they build on this module
+
     size = site.config.paginate
     current = site.current_session
+    columns = present(site)  # a column without content has no page (and no place in the navigation)
     routes: list[Route] = [Route("", "home.html", site.config.title, "", "生成的首页",
                                  context={"latest_news": site.news[:6], "latest_voices": site.voices[:6],
                                           "session": current, "reports": site.reports[:4],
-                                          "session_reports": [r for r in site.reports if current and r.session is current]})]
+                                          "session_reports": [r for r in site.reports if current and r.session is current],
+                                          **home_context(site)})]
 
     def lists(section: str, items: Sequence[Any], template: str, **extra: Any) -> None:
+        if section not in columns:
+            return
         label = SECTION_LABEL[section]
         for pager in paginate(items, size, section):
             title = label if pager.number == 1 else f"{label}（第{pager.number}页）"
@@ -182,9 +181,10 @@ def plan(site: Site) -> list[Route]:
     lists("voices", site.voices, "voice_list.html")
     lists("reports", site.reports, "report_list.html")
     lists("news", site.news, "news_list.html")
-    routes.append(Route(list_url("topics"), "topic_list.html", "专题", "topics", "生成的专题列表",
-                        context={"topics": [(t, len(site.topic_items(t))) for t in site.topics]},
-                        crumbs=(_home(), Crumb("专题", list_url("topics")))))
+    if "topics" in columns:
+        routes.append(Route(list_url("topics"), "topic_list.html", "专题", "topics", "生成的专题列表",
+                            context={"topics": [(t, len(site.topic_items(t))) for t in site.topics]},
+                            crumbs=(_home(), Crumb("专题", list_url("topics")))))
     for topic in site.topics:
         for pager in paginate(site.topic_items(topic), size, topic.url.rstrip("/")):
             title = topic.name if pager.number == 1 else f"{topic.name}（第{pager.number}页）"
@@ -218,7 +218,7 @@ def plan(site: Site) -> list[Route]:
             context.update(shared, index=pages[0], index_pager=Pager(1, len(pages), (), urls),
                            reports=[i for i in items if i.folder == "reports"],
                            news=[i for i in items if i.folder == "news"],
-                           suggestion_summary=session_summary(site, entry, items))
+                           suggestion_summary=session_summary(site, entry, items), **meeting_context(items))
             for n in range(2, len(pages) + 1):  # the rest of a big index, after the session's own page
                 title = f"{entry.title}心声索引（第{n}页）"
                 more.append(Route(urls[n - 1], "session.html", title, section, entry.source,
@@ -229,11 +229,14 @@ def plan(site: Site) -> list[Route]:
             mine = led_or_signed.get(id(entry), [])  # newest session first, by number
             context.update(items=[i for i in items if not isinstance(i, Suggestion)],
                            suggestions_led=[s for s in mine if s.deputies[0] is entry],
-                           suggestions_cosigned=[s for s in mine if s.deputies[0] is not entry])
+                           suggestions_cosigned=[s for s in mine if s.deputies[0] is not entry],
+                           records=site.person_records(entry))
         routes.append(Route(entry.url, ENTRY_TEMPLATE[entry.folder], entry.title, section, entry.source, context=context,
                             crumbs=tuple(crumbs), entry=entry))
         routes.extend(more)
-    routes.extend(suggestion_routes(site))
+    if "suggestions" in columns:
+        routes.extend(suggestion_routes(site))
+    routes.extend(committee_routes(site))
     routes.append(Route(SEARCH_URL, "search.html", "搜索", "", "生成的搜索页", context=search_context(site),
                         crumbs=(_home(), Crumb("搜索", SEARCH_URL))))
     routes.append(Route("404.html", "404.html", "页面不存在", "", "生成的 404 页面"))

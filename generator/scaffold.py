@@ -19,10 +19,12 @@ from .config import load_config
 from .content import parse_document
 from .errors import Problems
 from .fields import SCHEMA, Field, fields_of
+from .models import APPOINTMENT_ACTIONS
 from .urls import RESERVED, slugify
 
 KINDS = {"session": "sessions", "deputy": "deputies", "voice": "voices", "report": "reports",
-         "news": "news", "page": "pages", "suggestion": "suggestions"}
+         "news": "news", "page": "pages", "suggestion": "suggestions",
+         "resolution": "resolutions", "appointment": "appointments", "notice": "notices"}
 YEAR_DIR = re.compile(r"^\d{4}$")
 EXAMPLES = {  # how a value of each type is written, for the comments
     "date": "2021-07-21", "bool": "true", "int": "1", "list": "[甲, 乙]",
@@ -40,17 +42,18 @@ def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _sessions(site_dir: Path) -> list[tuple[dt.date, str]]:
-    """(start, id) of every session, newest first; unreadable files are skipped."""
+def _sessions(site_dir: Path) -> list[tuple[dt.date, str, dt.date]]:
+    """(start, id, end) of every session, newest first; unreadable files are skipped."""
     folder = site_dir / "content" / "sessions"
-    found: list[tuple[dt.date, str]] = []
+    found: list[tuple[dt.date, str, dt.date]] = []
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
         try:
             doc = parse_document(path.name, "sessions", path.read_bytes(), Problems())
         except OSError:
             continue
-        start = doc.meta.get("start") if doc else None
-        found.append((start if isinstance(start, dt.date) else dt.date.min, path.stem))
+        start, end = (doc.meta.get("start"), doc.meta.get("end")) if doc else (None, None)
+        start = start if isinstance(start, dt.date) else dt.date.min
+        found.append((start, path.stem, end if isinstance(end, dt.date) and end >= start else start))
     return sorted(found, reverse=True)
 
 
@@ -68,8 +71,8 @@ def _note(spec: Field, site_dir: Path) -> str:
         declared = _topics(site_dir)
         if declared:
             note += f"；可用：{'、'.join(declared)}"
-    elif spec.name == "session":
-        ids = [sid for _, sid in _sessions(site_dir)[:6]]
+    elif spec.name in ("session", "meeting"):
+        ids = [sid for _, sid, _ in _sessions(site_dir)[:6]]
         if ids:
             note += f"；已有：{'、'.join(ids)}"
     if spec.kind in EXAMPLES and spec.name not in ("topics",):
@@ -106,16 +109,24 @@ def scaffold(kind: str, name: str, site_dir: Path, today: dt.date) -> tuple[Path
     for spec in SCHEMA[folder]:
         if spec.kind == "date" and spec.required:
             filled[spec.name] = today.isoformat()
-    if any(spec.name == "session" and spec.required for spec in SCHEMA[folder]):
-        sessions = _sessions(site_dir)
-        if sessions:
-            filled["session"] = _yaml_text(sessions[0][1])  # the latest: the usual case
+    for spec in SCHEMA[folder]:
+        if spec.name in ("session", "meeting") and spec.required:
+            sessions = _sessions(site_dir)
+            if sessions:
+                start, sid, end = sessions[0]  # the latest: the usual case
+                filled[spec.name] = _yaml_text(sid)
+                if spec.name == "meeting" and not start <= today <= end and start != dt.date.min:
+                    # what a meeting decides is dated within it: its last day, when the votes are taken
+                    filled.update({d.name: end.isoformat() for d in SCHEMA[folder] if d.name in ("adopted", "date")})
     lines = ["---", "# 以 # 开头的行是可选字段或说明：需要某个可选字段时，删去行首的 # 再填写。"]
     for spec in fields_of(folder):
         if spec.name == "draft":
             continue
         note = _note(spec, site_dir)
-        if spec.name in filled:
+        if spec.kind == "entries":  # a list of mappings: one item to copy, its values to fill
+            lines.append(f"{spec.name}:  # 必填，请填写：{note}；action 只能写 {'、'.join(APPOINTMENT_ACTIONS)}")
+            lines.append('  - {name: "", action: 任命, post: ""}')
+        elif spec.name in filled:
             lines.append(f"{spec.name}: {filled[spec.name]}  # {'必填' if spec.required else '可选'}：{note}")
         elif spec.required:
             lines.append(f'{spec.name}: ""  # 必填，请填写：{note}')

@@ -12,9 +12,11 @@ import html
 import re
 from dataclasses import dataclass
 
-from .models import Entry, News, Person, Report, Session, Site, Suggestion, Voice, cn_date
+from .models import (Appointment, Entry, News, Notice, Person, Report, Resolution, Session, Site, Suggestion, Voice,
+                     cn_date)
 
-KIND_ORDER = ("代表心声", "委员心声", "市民热议", "新闻", "工作报告", "代表建议", "会议", "人大代表", "政协委员", "页面")
+KIND_ORDER = ("代表心声", "委员心声", "市民热议", "新闻", "工作报告", "代表建议", "决定决议", "人事任免", "通知公告",
+              "会议", "人大代表", "政协委员", "页面")
 
 
 # Tags inside a line of text (a link, bold …): their text reads on, with no space added (详见会议新闻。)
@@ -66,13 +68,15 @@ def people_named(entry: Entry) -> list[str]:
         names += [p.name for p in entry.people]
     elif isinstance(entry, Suggestion):
         names += [p.name for p in entry.deputies]
+    elif isinstance(entry, Appointment):
+        names += [a.name for a in entry.entries]
     return list(dict.fromkeys(n for n in names if n))
 
 
 def indexed_entries(site: Site) -> list[Entry]:
     """The pages the index holds: every published entry."""
     return [e for e in [*site.sessions, *site.people, *site.voices, *site.reports, *site.news, *site.pages,
-                        *site.suggestions]
+                        *site.suggestions, *site.resolutions, *site.appointments, *site.notices]
             if indexed(e)]
 
 
@@ -92,6 +96,8 @@ def _labels(entry: Entry) -> list[str]:
     elif isinstance(entry, Suggestion):
         out += [entry.number_label, entry.status, *entry.handler, entry.satisfaction,
                 entry.result.label if entry.result else ""]
+    elif isinstance(entry, (Resolution, Notice)):
+        out.append(entry.number)
     return [text for text in out if text]
 
 
@@ -124,6 +130,8 @@ def search_doc(entry: Entry) -> SearchDoc:
     """The searchable record of one published entry."""
     names = people_named(entry)
     body = body_text(entry.html)
+    if isinstance(entry, Appointment):  # the list itself is in the front matter: 任命张三为……；免去……
+        body = " ".join(["；".join(a.sentence for a in entry.entries) + "。" if entry.entries else "", body]).strip()
     if isinstance(entry, Suggestion) and entry.answer_html:
         body = f"{body} {body_text(entry.answer_html)}".strip()
     labels = " ".join(_labels(entry))

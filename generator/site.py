@@ -18,23 +18,25 @@ from functools import lru_cache
 from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
+from . import committee
 from . import fields as schema
 from .config import SiteConfig
 from .content import Document
 from .errors import Problem, Problems
 from .markdown import MarkdownRenderer, Rendered, finalize, heading_anchor, split_target, summary_text
-from .models import (ROLE_FOR_KIND, Entry, News, Page, Person, Report, Session, Site, Suggestion,
-                     Topic, Voice)
+from .models import (ROLE_FOR_KIND, Appointment, Entry, News, Notice, Page, Person, Report, Resolution, Session,
+                     Site, Suggestion, Topic, Voice)
 from .urls import entry_url, list_url, media_url, pinyin_key, relative, slugify
 
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 IMG_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 IMG_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 EXTERNAL = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|\\\\)")  # another site's address (scheme or //host)
-REFERENCES = frozenset({"session", "speaker", "people", "photo", "deputies", "result"})  # set apart
+REFERENCES = frozenset({"session", "speaker", "people", "photo", "deputies", "result", "entries"})  # set apart
 COMMON_FIELDS = frozenset({"title", "slug", "draft", "topics", "summary"})  # set for every entry
 CLASSES = {"sessions": Session, "deputies": Person, "voices": Voice, "reports": Report,
-           "news": News, "pages": Page, "suggestions": Suggestion}
+           "news": News, "pages": Page, "suggestions": Suggestion,
+           "resolutions": Resolution, "appointments": Appointment, "notices": Notice}
 ANSWER_HEADING = re.compile(r"^##[ \t]*答复[ \t]*#*[ \t]*$", re.M)  # a suggestion's answer section
 
 
@@ -62,6 +64,7 @@ class _Builder:
 
     def __init__(self, data: BuildInput, problems: Problems, topics: list[Topic] | None = None):
         self.data = data
+        self.today = data.today
         self._unloaded: set[tuple[str, str]] | None = None  # (folder, id) of files that did not load
         self.cfg = data.config
         self.problems = problems
@@ -198,7 +201,7 @@ class _Builder:
         return (folder, ident) in self._unloaded
 
     # -- pass 2: references -------------------------------------------------
-    def session_ref(self, doc: Document, sid: str | None, entry: Entry) -> Session | None:
+    def session_ref(self, doc: Document, sid: str | None, entry: Entry, field_name: str = "session") -> Session | None:
         if not sid:
             return None
         session = self.sessions.get(sid)
@@ -206,23 +209,25 @@ class _Builder:
             return None  # its file is there but did not load: that error says it, once
         if session is None:
             known = "、".join(sorted(self.sessions)) or "（还没有会议文件）"
-            self.problems.error(doc.path, f"找不到 id 为“{sid}”的会议。", line=doc.line_of("session"),
-                                field="session", fix=f"写 sessions/ 中某个文件的文件名（不含 .md）：{known}。")
+            self.problems.error(doc.path, f"找不到 id 为“{sid}”的会议。", line=doc.line_of(field_name),
+                                field=field_name, fix=f"写 sessions/ 中某个文件的文件名（不含 .md）：{known}。")
             return None
-        self._check_link(doc, entry, session, "session")
+        self._check_link(doc, entry, session, field_name)
         return session
 
     def person_ref(self, doc: Document, field_name: str, who: str, role: str | None,
-                   entry: Entry, *, voice: bool = True) -> Person | None:
+                   entry: Entry, *, voice: bool = True, line: int | None = None, hint: str = "") -> Person | None:
         """Resolve a person by id or name; `role` restricts to 人大代表 / 政协委员.
 
-        `voice` is False for a suggestion's deputies, whose fixes cannot mention a voice's kind.
+        `voice` is False for a suggestion's deputies, whose fixes cannot mention a voice's kind;
+        `line` is where the name is written, when not on the field's own line (an item of a list);
+        `hint` ends the fix of a name that matches nobody.
         """
         by_id = self.people_by_id.get(who)
         # Both ways at once: an id that is also someone else's name (周道杨.md and another file
         # with name: 周道杨) names two people, and the contract makes that an error, not a guess.
         candidates = list({id(p): p for p in ([by_id] if by_id else []) + self.people_by_name.get(who, [])}.values())
-        line = doc.line_of(field_name)
+        line = line or doc.line_of(field_name)
         matching = [p for p in candidates if role is None or p.role == role]
         if not matching:
             if candidates and not any(p.role for p in candidates):
@@ -241,7 +246,7 @@ class _Builder:
                 self.problems.error(doc.path, f"deputies/ 中找不到名为或 id 为“{who}”的{where}。",
                                     line=line, field=field_name,
                                     fix=f"先在 content/deputies/ 中为此人建立文件，或改写已有{where}的 id 或姓名"
-                                        + ("；若发言人是市民，把 kind 改为 市民。" if role and voice else "。"))
+                                        + ("；若发言人是市民，把 kind 改为 市民。" if role and voice else "。") + hint)
             return None
         if len(matching) > 1:
             ids = "、".join(p.id for p in matching)
@@ -255,7 +260,7 @@ class _Builder:
                                 line=line, field=field_name, fix=f"改写其中一位的 id（{ids} 之一）。")
             return None
         person = matching[0]
-        self._check_link(doc, entry, person, field_name)
+        self._check_link(doc, entry, person, field_name, line)
         return person
 
     def name_ref(self, doc: Document, name: str | None, entry: Entry) -> Person | None:
@@ -283,7 +288,7 @@ class _Builder:
         target is published never depends on the order the files were read in.
         """
         entry, values = self.entries[path], self.values[path]
-        date = values.get("date") or values.get("start")
+        date = values.get("date") or values.get("start") or values.get("adopted")
         if date is None and isinstance(entry, (Voice, Suggestion)):
             session = self.sessions.get(values.get("session") or "")
             date = session.start if session is not None else None
@@ -313,6 +318,8 @@ class _Builder:
             entry.people = tuple(dict.fromkeys(p for p in people if p))
         elif isinstance(entry, Suggestion):
             self._resolve_suggestion(doc, entry, values)
+        elif isinstance(entry, (Resolution, Appointment, Notice)):
+            committee.resolve(self, doc, entry, values)
 
     def _resolve_suggestion(self, doc: Document, entry: Suggestion, values: dict[str, Any]) -> None:
         entry.session = self.session_ref(doc, values["session"], entry)
@@ -531,6 +538,7 @@ def build_site(data: BuildInput, problems: Problems, renderer: MarkdownRenderer 
     site.suggestions = sorted((e for e in shown if isinstance(e, Suggestion)),
                               key=lambda s: (-s.date.toordinal(), s.session.id if s.session else "",
                                              s.number is None, s.number or 0, _pinyin_key(s.title), s.id))
+    committee.assemble(site, shown, b.visible)
     for entry in sorted(shown, key=newest):
         session = getattr(entry, "session", None)
         if session is not None and b.visible(session):

@@ -15,9 +15,11 @@ from typing import Any
 from markupsafe import Markup
 
 from .markdown import cut
-from .models import Entry, News, Page, Person, Report, Session, Site, Suggestion, Topic, Voice
+from .models import (Appointment, Entry, News, Notice, Page, Person, Report, Resolution, Session, Site, Suggestion,
+                     Topic, Voice)
 from .routes import Route
-from .urls import SEARCH_URL, absolute, feed_url, list_url, people_data_url, suggestions_data_url, voices_data_url
+from .urls import (NOTICES_FEED_URL, SEARCH_URL, absolute, committee_data_url, feed_url, list_url, people_data_url,
+                   suggestions_data_url, voices_data_url)
 
 SCHEMA = "https://schema.org"
 
@@ -77,7 +79,7 @@ def page_meta(site: Site, route: Route) -> PageMeta:
         og.append(("og:type", "profile"))
         if e.photo:
             og += [("og:image", absolute(e.photo, cfg.base_url)), ("og:image:alt", f"{e.name}的照片")]
-    elif isinstance(e, (Voice, News, Report, Page, Suggestion)):
+    elif isinstance(e, (Voice, News, Report, Page, Suggestion, Resolution, Appointment, Notice)):
         og.append(("og:type", "article"))
         if _dated(e):
             og.append(("article:published_time", iso_day(e.sort_date)))
@@ -101,6 +103,10 @@ def _downloads(route: Route) -> tuple[tuple[str, str, str], ...]:
                 ("代表建议 JSON", suggestions_data_url(e.url, "json"), "application/json"))
     if e is None and route.section == "deputies" and route.url.startswith(list_url("deputies")):
         return (("CSV", people_data_url("csv"), "text/csv"), ("JSON", people_data_url("json"), "application/json"))
+    folder = route.url.split("/", 1)[0]
+    if e is None and route.section == "duties" and folder in ("resolutions", "appointments"):  # the lists by year
+        return (("CSV", committee_data_url(folder, "csv"), "text/csv"),
+                ("JSON", committee_data_url(folder, "json"), "application/json"))
     return ()
 
 
@@ -113,6 +119,8 @@ def _feeds(site: Site, route: Route) -> tuple[tuple[str, str], ...]:
     topic = route.context.get("topic")
     if isinstance(topic, Topic):
         feeds.append((f"专题“{topic.name}”", feed_url("topics", topic.slug)))
+    if site.notices and (route.section == "notices" or route.url == ""):
+        feeds.append(("通知公告", NOTICES_FEED_URL))
     return tuple(feeds)
 
 
@@ -140,6 +148,23 @@ def _session_ref(site: Site, session: Session | None) -> dict[str, Any] | None:
     if session is None or not session.published:
         return None
     return {"@type": "Event", "name": session.title, "url": absolute(session.url, site.config.base_url)}
+
+
+def _committee(site: Site, e: Resolution | Appointment | Notice, main: dict[str, Any]) -> None:
+    """A resolution as schema.org Legislation (文号, date, who passed it); an appointment list names
+    its people; a notice says when it expires."""
+    main["author"] = _org(site)
+    main["genre"] = e.kind_label
+    if isinstance(e, Resolution):
+        main["legislationDate"] = e.adopted.isoformat()
+        main["legislationPassedBy"] = _org(site)
+        if e.number:
+            main["legislationIdentifier"] = e.number
+    elif isinstance(e, Appointment):
+        main["about"] = [_person_ref(site, a.name, a.person, a.office if a.phrase.startswith("为") else "")
+                         for a in e.entries]
+    elif e.until is not None:
+        main["expires"] = e.until.isoformat()
 
 
 def _graph(site: Site, route: Route, canonical: str, desc: str) -> list[dict[str, Any]]:
@@ -170,8 +195,9 @@ def _graph(site: Site, route: Route, canonical: str, desc: str) -> list[dict[str
                 "eventStatus": "https://schema.org/EventScheduled",
                 "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
                 "location": {"@type": "Place", "name": e.place or cfg.title}, "organizer": _org(site)}
-    elif isinstance(e, (News, Report, Voice, Suggestion)):
-        kind = {News: "NewsArticle", Report: "Report", Voice: "Article", Suggestion: "Article"}[type(e)]
+    elif isinstance(e, (News, Report, Voice, Suggestion, Resolution, Appointment, Notice)):
+        kind = {News: "NewsArticle", Report: "Report", Voice: "Article", Suggestion: "Article",
+                Resolution: "Legislation", Appointment: "Article", Notice: "Article"}[type(e)]
         main = {"@type": kind, "headline": e.title[:110], "name": e.title, "url": canonical,
                 "mainEntityOfPage": canonical, "description": desc, "inLanguage": cfg.language,
                 "datePublished": e.sort_date.isoformat(), "dateModified": e.sort_date.isoformat(),
@@ -187,6 +213,8 @@ def _graph(site: Site, route: Route, canonical: str, desc: str) -> list[dict[str
         elif isinstance(e, Suggestion):
             main["author"] = [_person_ref(site, p.name, p, p.role) for p in e.deputies] or _org(site)
             main["genre"] = e.kind_label
+        elif isinstance(e, (Resolution, Appointment, Notice)):
+            _committee(site, e, main)
         else:
             assert isinstance(e, Voice)
             main["author"] = _person_ref(site, e.speaker_name, e.speaker,

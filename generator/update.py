@@ -23,7 +23,7 @@ from typing import Any
 
 from .content import parse_document
 from .errors import BuildFailed, Problem, Problems
-from .models import Entry, Site, Suggestion
+from .models import Appointment, Entry, Resolution, Site, Suggestion
 from .render import OutputFile
 from .routes import Route
 from .searchindex import IndexState, index_outputs, update_index
@@ -273,7 +273,8 @@ def _files(state: BuildState, docs: dict, old_docs: dict, published: Published, 
     entries = [state.entries[rel] for rel in docs]
     feeds = set().union(*(feeds_of(e) for e in entries)) if entries else set()
     sessions = {getattr(e, "session").source for e in entries if getattr(e, "session", None) is not None}
-    for f in feed_files(site, only=feeds) + opendata_files(site, sessions=sessions):
+    committee = any(isinstance(e, (Resolution, Appointment)) for e in entries)
+    for f in feed_files(site, only=feeds) + opendata_files(site, sessions=sessions, committee=committee):
         fresh[f.path] = OutputFile(f.path, f.data, digest=file_digest(f.data))  # type: ignore[arg-type]
     changes = {rel: (old_docs.get(rel), search_doc(state.entries[rel]) if indexed(state.entries[rel]) else None)
                for rel in docs}

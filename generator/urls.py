@@ -24,6 +24,10 @@ SECTION = {
     "news": "news",
     "suggestions": "suggestions",
     "topics": "topics",
+    "resolutions": "resolutions",
+    "appointments": "appointments",
+    "notices": "notices",
+    "duties": "duties",  # 依法履职: the column of resolutions and appointments
     "pages": "",
 }
 # Top-level names the generator itself uses; a standalone page may not take them.
@@ -183,6 +187,21 @@ def voices_data_url(session_url: str, ext: str) -> str:
 def suggestions_data_url(session_url: str, ext: str) -> str:
     """Open data: a session's suggestions as csv or json, beside the session's page."""
     return f"{session_url}suggestions.{ext}"
+
+
+def committee_data_url(folder: str, ext: str) -> str:
+    """Open data: all resolutions or all appointment entries as csv or json, beside their list."""
+    return f"{list_url(folder)}{folder}.{ext}"
+
+
+def year_url(section: str, year: int | None, page: int = 1) -> str:
+    """A list by year: the newest year at the list's own URL ("resolutions/"), others below it
+    ("resolutions/2021/"); page N of a year as any list's ("resolutions/2021/page/2/")."""
+    return list_url(f"{section}/{year}" if year is not None else section, page)
+
+
+NOTICES_FEED_URL = "feeds/notices.xml"  # the notices' own feed
+NOTICES_ARCHIVE = "notices/archive"  # notices past their `until`, by year
 
 
 def people_data_url(ext: str) -> str:

@@ -495,9 +495,11 @@ def test_missing_footer_items_are_a_warning_naming_each(tmp_path):
     result = run_build(site, out=tmp_path / "public", today=TODAY)
     assert result.returncode == 0, result.stderr
     warned = [line for line in result.stderr.splitlines() if "页脚缺少" in line]
-    assert len(warned) == 1 and warned[0].startswith("site.yaml:"), result.stderr
-    assert "网站标识码（site_code）" in warned[0] and "公安备案号（police）" in warned[0]
-    assert "icp" not in warned[0].split("改法")[0] and "sponsor" not in warned[0]
+    assert len(warned) == 2 and all(w.startswith("site.yaml:") for w in warned), result.stderr
+    assert "字段 footer.police：页脚缺少“公安备案号”" in warned[0] and "字段 footer.site_code：页脚缺少“网站标识码”" in warned[1]
+    assert all("改法：" in w and "不要填写占位" in w for w in warned)
+    home = (tmp_path / "public" / "index.html").read_text(encoding="utf-8")  # left out, not shown empty
+    assert "网站标识码" not in home and "beian.mps.gov.cn" not in home and "beian.miit.gov.cn" in home
     full = SITE_YAML + '  site_code: "0000000000"\n  police: 浙公网安备 33000000000000号\n'
     (site / "site.yaml").write_text(full, encoding="utf-8")
     result = run_build(site, out=tmp_path / "public", today=TODAY)

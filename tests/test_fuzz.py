@@ -101,6 +101,10 @@ PLAUSIBLE: dict[str, list[Any]] = {
     "status": ["已提交", "已答复", "办理中"], "result": ["A", "B", "Z"], "satisfaction": ["满意", "不满意"],
     "type": ["人民代表大会", "常委会会议", "其他"], "handler": [["区教育局"]], "key": [True],
     "photo": ["photos/none.jpg", "../../../etc/passwd"], "figures": [[{"label": "人数", "value": 3}], [{"x": 1}]],
+    "meeting": ["1-1", "9-9"], "adopted": ["2021-01-06", "2021-01-09"], "until": ["2021-01-07", "2020-12-31"],
+    "pinned": [True, False], "entries": [[{"name": "张三", "action": "任命", "post": "局长"}],
+                                         [{"name": "周道杨", "action": "免去", "post": "院长", "person": "周道杨"}],
+                                         [{"name": "x", "action": "升任"}, "一行字", {"person": ["a"]}]],
 }
 ALL_FIELDS = sorted({f.name for folder in SCHEMA for f in fields_of(folder)})
 
@@ -452,11 +456,12 @@ def test_front_matter(bench: Workbench, data: st.DataObject) -> None:
 @given(st.data())
 def test_markdown_body(bench: Workbench, data: st.DataObject) -> None:
     """Valid front matter, hostile or broken Markdown and HTML in the body."""
-    folder = data.draw(st.sampled_from(["voices", "news", "pages", "reports", "deputies", "suggestions"]))
+    folder = data.draw(st.sampled_from(["voices", "news", "pages", "reports", "deputies", "suggestions", "resolutions"]))
     front = {"voices": "title: 心声\nsession: 1-1\nkind: 市民\nspeaker: 王五",
              "news": "title: 新闻\ndate: 2021-01-06", "pages": "title: 关于本站", "reports": "title: 报告\ndate: 2021-01-06",
              "deputies": "name: 赵六\nrole: 人大代表",
-             "suggestions": "title: 建议\nsession: 1-1\nstatus: 已答复\nanswered: 2021-03-01\nresult: A"}[folder]
+             "suggestions": "title: 建议\nsession: 1-1\nstatus: 已答复\nanswered: 2021-03-01\nresult: A",
+             "resolutions": "title: 决议\nmeeting: 1-1\nadopted: 2021-01-07"}[folder]
     body = data.draw(bodies)
     if folder == "suggestions" and data.draw(st.booleans()):
         body += "\n## 答复\n" + data.draw(bodies)
@@ -495,7 +500,9 @@ def test_file_names(bench: Workbench, data: st.DataObject) -> None:
     sub = data.draw(st.sampled_from(["", "2021/", "..md/", " /", "中文/"]))
     front = {"sessions": "title: 会议\nstart: 2022-01-01\nend: 2022-01-02", "deputies": "name: 钱七\nrole: 政协委员",
              "voices": "title: 心声\nsession: 1-1\nkind: 委员\nspeaker: 李伟", "reports": "title: 报告\ndate: 2021-01-06",
-             "news": "title: 新闻\ndate: 2021-01-06", "pages": "title: 页面", "suggestions": "title: 建议\nsession: 1-1"}
+             "news": "title: 新闻\ndate: 2021-01-06", "pages": "title: 页面", "suggestions": "title: 建议\nsession: 1-1",
+             "resolutions": "title: 决议\nmeeting: 1-1\nadopted: 2021-01-06", "notices": "title: 通知\ndate: 2021-01-06",
+             "appointments": "title: 名单\nmeeting: 1-1\ndate: 2021-01-06\nentries: [{name: 张三, action: 任命, post: 局长}]"}
     rel: str | bytes = f"content/{folder}/{sub}{name}.md"
     if data.draw(st.integers(0, 4)) == 0:  # the name in GBK, as a zip made on Windows leaves it
         rel = os.fsencode(f"content/{folder}/") + name.encode("gbk", "replace") + b".md"

@@ -626,12 +626,15 @@ def test_nothing_answered_says_so_for_results_and_satisfaction(tmp_path):
     assert svg_texts(doc, "all-status")[4:6] == ["1 件（100.0%）", "办理中"]
 
 
-def test_a_site_without_suggestions_has_an_overview_that_says_so(tmp_path):
+def test_a_site_without_suggestions_has_no_suggestions_column(tmp_path):
+    """A column without content is neither in the navigation nor published as an empty page (#18)."""
     root = write_site(tmp_path / "site", {**PEOPLE, **SESSIONS}, SITE_YAML)
     result = run_build(root, out=tmp_path / "public")
     assert result.returncode == 0, result.stderr
-    doc = page(tmp_path / "public", "suggestions")
-    assert "本站还没有公开的代表建议。" in text(doc.xpath("//main")[0]) and not doc.xpath("//figure")
+    assert not (tmp_path / "public" / "suggestions").exists()
+    home = page(tmp_path / "public", "")
+    assert "代表建议" not in home.xpath("//nav[@aria-label='主导航']//a/text()")
+    assert "会议" in home.xpath("//nav[@aria-label='主导航']//a/text()")
 
 
 # ---------------------------------------------------------------------------------------------
