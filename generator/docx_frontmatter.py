@@ -41,11 +41,15 @@ def guess_kind(findings: Findings) -> tuple[str, str]:
     """The kind a document most likely is, and why, when --kind was not given."""
     title = str(findings.head.values.get("title", ""))
     subtitle = str(findings.head.values.get("subtitle", ""))
-    if "报告" in title or "会议上" in subtitle:
-        return "report", "标题或副标题像工作报告"
+    if "报告" in title:
+        return "report", "标题中有“报告”"
+    if "会议上" in subtitle:
+        return "report", "副标题写明是在会议上所作"
+    if "speaker" in findings.head.values:
+        return "report", "标题下有报告人一行"
     if title.startswith("关于") and title.endswith("建议"):
         return "suggestion", "标题是“关于……的建议”"
-    return "news", "默认"
+    return "news", "没有看出是哪一种，按新闻导入"
 
 
 def sessions(site_dir: Path) -> list[tuple[str, str]]:
@@ -108,7 +112,8 @@ def front_matter(kind: str, fields: Fields, site_dir: Path, source_name: str, to
         note = _note(spec, site_dir)
         if value is not None:
             shown = value.isoformat() if isinstance(value, dt.date) else _yaml_text(str(value))
-            lines.append(f"{spec.name}: {shown}  # {'必填' if spec.required else '可选'}，取自{fields.sources[spec.name]}：{note}")
+            need = "必填" if spec.required else "可选"
+            lines.append(f"{spec.name}: {shown}  # {need}，取自{fields.sources[spec.name]}：{note}")
         elif spec.required:
             missing.append(spec.name)
             lines.append(f"# {spec.name}:  # 必填，文档中没有找到：{note}。填写后删去行首的 #")

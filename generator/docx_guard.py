@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 MAX_FILE = 100 << 20  # bytes on disk: a long report with photos is 10-30 MB
@@ -35,7 +36,8 @@ class ImportRefused(Exception):
 
 
 def _ole(data: bytes, suffix: str) -> str:
-    if "EncryptedPackage".encode("utf-16-le") in data[:1 << 20] or "EncryptionInfo".encode("utf-16-le") in data[:1 << 20]:
+    head = data[:1 << 20]  # the directory of a small OLE file, where its streams are named in UTF-16
+    if any(name.encode("utf-16-le") in head for name in ("EncryptedPackage", "EncryptionInfo")):
         return ("文档设置了打开密码（已加密），无法读取。请在 Word 或 WPS 中打开，取消密码"
                 "（Word：文件 → 信息 → 保护文档 → 用密码进行加密，清空密码；WPS：文件 → 文档加密）后另存为 .docx 再导入。")
     if suffix == ".wps":
@@ -131,7 +133,7 @@ def check(path: Path) -> bytes:
             _content(archive)
             if archive.testzip() is not None:  # every part inflated once (bounded above) and its CRC checked
                 raise zipfile.BadZipFile
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError, OSError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, NotImplementedError, OSError):
         raise ImportRefused("文件已损坏（压缩包不完整或有错误），无法读取。请重新下载或重新保存后再导入；"
                             "Word 打开时若提示修复，修复后另存为 .docx。") from None
     return data

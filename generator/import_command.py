@@ -118,7 +118,7 @@ def import_one(source: Path, args: argparse.Namespace, today: dt.date) -> Import
 def report(done: Imported, site: Path) -> str:
     """The lines printed after a file was created."""
     lines = [f"已导入 {_shown(done.source)} → {_shown(done.path, site)}（{fm.KIND_NAMES[done.kind]}"
-             + ("" if done.kind_reason == "--kind" else f"，按{done.kind_reason}判断，不对时用 --kind 指定") + "）"]
+             + ("" if done.kind_reason == "--kind" else f"：{done.kind_reason}；不对时用 --kind 指定") + "）"]
     lines.append("  字段：" + ("；".join(done.filled) if done.filled else "没有从文档中找到"))
     if done.pictures:
         lines.append(f"  图片：{done.pictures}")

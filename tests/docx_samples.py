@@ -275,3 +275,27 @@ def zip_bomb() -> bytes:
             return blob.replace(b"</w:body>", b"<!--" + b" " * (64 << 20) + b"--></w:body>")
         return blob
     return rezip(simple_document(), change)
+
+
+def emf_document() -> bytes:
+    """A picture stored as EMF (Office's vector format, which browsers cannot show) beside a PNG one."""
+    d = docx.Document()
+    d.add_paragraph("图片格式测试")
+    d.add_paragraph("下面是一张流程图。")
+    picture(d.add_paragraph(), png(rgb=(1, 2, 3)), descr="流程图")
+    picture(d.add_paragraph(), png(rgb=(9, 9, 9)), descr="会场照片")
+    data = save(d)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        first = sorted(n for n in archive.namelist() if n.startswith("word/media/"))[0]
+    emf = first.rsplit(".", 1)[0] + ".emf"
+
+    def change(name: str, blob: bytes):
+        if name == "[Content_Types].xml":
+            return blob.replace(b"<Default ", b'<Default Extension="emf" ContentType="image/x-emf"/><Default ', 1)
+        if name == "word/_rels/document.xml.rels":
+            return blob.replace(first.removeprefix("word/").encode(), emf.removeprefix("word/").encode())
+        return blob
+
+    renamed = rezip(data, change)
+    return rezip(renamed, lambda name, blob: {emf: b"\x01\x00\x00\x00EMF"} if name == "" else
+                 (None if name == first else blob))
