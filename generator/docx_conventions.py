@@ -43,11 +43,11 @@ def strip_indent(text: str) -> str:
 
 
 def _chinese_number(text: str) -> int:
-    if all(ch in CN_DIGITS for ch in text):  # 二〇二二
+    """二〇二二 -> 2022 (digit by digit); 十 -> 10, 十二 -> 12, 二十一 -> 21, 五 -> 5."""
+    if "十" not in text:
         return int("".join(str(CN_DIGITS[ch]) for ch in text))
-    tens, _, ones = text.partition("十")  # 十, 十二, 二十, 二十一
-    return (CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0) \
-        if "十" in text else CN_DIGITS[text]
+    tens, _, ones = text.partition("十")
+    return CN_DIGITS.get(tens, 1) * 10 + CN_DIGITS.get(ones, 0)
 
 
 def find_date(text: str) -> dt.date | None:

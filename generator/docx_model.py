@@ -23,6 +23,9 @@ from .docx_tables import TableNotes, flatten_table
 HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.I)
 TITLE_STYLE = re.compile(r"^(?:title|标题)$", re.I)
 SUBTITLE_STYLE = re.compile(r"^(?:subtitle|副标题)$", re.I)
+# Word's own contents list (its page numbers mean nothing on the web: the site makes its own), and
+# header or footer paragraphs pasted into the body.
+DROPPED_STYLE = re.compile(r"^(?:toc\b|目录|table of figures|图表目录|header$|footer$|页眉$|页脚$)", re.I)
 WEB_LINK = re.compile(r"^(?:https?:|mailto:|tel:)", re.I)
 NOTE_MARK = "\ue000{}\ue001"  # where a footnote was referenced: [^n] once the text is Markdown
 NOTE_TEXT = "\ue002{}\ue003"  # starts a footnote's own paragraph: [^n]: …
@@ -241,6 +244,8 @@ def prepare(document) -> tuple[object, Findings]:
     blocks = []
     for child in walk.children(document):
         if isinstance(child, documents.Paragraph):
+            if DROPPED_STYLE.match((child.style_name or child.style_id or "").strip()):
+                continue
             child = child.copy(children=_trim_start(child.children))
             if not _text(child) and not _has_image(child):
                 continue  # empty paragraphs, and paragraphs of spaces

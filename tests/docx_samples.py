@@ -22,7 +22,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt
+from docx.shared import Pt, RGBColor
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # Chinese style names with ids that are not Word's English ones: only the names can say what a style is.
@@ -97,6 +97,8 @@ def word_document() -> bytes:
     """A document written with Word's heading styles, in Chinese: everything the import keeps."""
     d = docx.Document()
     chinese_styles(d)
+    d.sections[0].header.paragraphs[0].text = "示例区人大常委会文件"  # 页眉页脚 never reach the page
+    d.sections[0].footer.paragraphs[0].text = "第 1 页"
     d.add_paragraph("关于城市更新工作情况的报告", style="标题")
     d.add_paragraph("——2022年1月10日在示例区第一届人民代表大会第二次会议上", style="副标题")
     d.add_paragraph("区人大常委会主任　李明华")
@@ -105,7 +107,8 @@ def word_document() -> bytes:
     p.add_run("依法履职").bold = True
     p.add_run("，推进")
     p.add_run("城市更新").italic = True
-    p.add_run("工作。")
+    run = p.add_run("工作。")
+    run.font.size, run.font.color.rgb = Pt(16), RGBColor(0xC0, 0, 0)  # direct formatting: dropped
     footnote_reference(p, 1)
     d.add_paragraph("一、主要工作", style="标题 1")
     d.add_paragraph("（一）加强监督", style="标题 2")
@@ -130,6 +133,8 @@ def word_document() -> bytes:
     table.cell(1, 2).merge(table.cell(2, 2))  # one note for two rows
     picture(d.add_paragraph(), png(rgb=(20, 120, 200)), descr="改造后的小区")
     picture(d.add_paragraph(), png(rgb=(20, 200, 20)))
+    d.add_page_break()
+    d.add_paragraph("")
     d.add_paragraph("二、存在的问题", style="标题 1")
     d.add_paragraph("有的项目进度偏慢。", style="列表段落")
     footnotes(d, ["数据截至2021年底。", "见区人大常委会2021年工作要点。"])

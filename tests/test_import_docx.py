@@ -101,6 +101,8 @@ def test_word_document_body_keeps_structure(built):
     _, _, body = split(built.site / WORD_FILE)
     lines = body.splitlines()
     assert "关于城市更新工作情况的报告" not in body and "李明华" not in body  # moved to the front matter
+    assert "示例区人大常委会文件" not in body and "第 1 页" not in body  # header and footer
+    assert "<" not in body.replace("<br>", "")  # no font sizes, colours or page breaks as HTML
     assert lines[0] == "各位代表："
     assert "过去一年，我们坚持**依法履职**，推进*城市更新*工作。[^1]" in lines  # indentation gone, note kept
     for heading in ("## 一、主要工作", "### （一）加强监督", "### （二）改善民生", "## 二、存在的问题"):
@@ -305,6 +307,65 @@ def test_text_that_looks_like_markup_stays_text(site: Path, tmp_path: Path):
     assert result.returncode == 0, result.stderr
     page = parse(tmp_path / "public/zhuan-yi-ce-shi/index.html")
     assert [p.text_content() for p in page.xpath("//div[@class='prose']/p")] == samples
+
+
+def test_no_title_found_is_a_placeholder_and_the_file_is_named_after_the_document(site: Path, tmp_path: Path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("根据工作安排，区人大常委会将于近期开展执法检查。请各单位做好准备。")
+    d.add_paragraph("特此通知。")
+    (tmp_path / "执法检查通知.docx").write_bytes(S.save(d))
+    result = import_(site, tmp_path / "执法检查通知.docx", kind="news")
+    assert result.returncode == 0, result.stderr
+    made = site / "content/news/zhi-fa-jian-cha-tong-zhi.md"
+    meta, head, body = split(made)
+    assert meta == {} and re.search(r"^# title:  # 必填，文档中没有找到", head, re.M)
+    assert body.startswith("根据工作安排")
+    assert "必填字段 title 没有在文档中找到" in result.stdout and "必填字段 date 没有在文档中找到" in result.stdout
+
+
+def test_words_own_contents_list_and_bookmark_links_are_dropped(site: Path, tmp_path: Path):
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    d.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+    d.add_paragraph("会议纪要")
+    entry = d.add_paragraph(style="toc 1")
+    entry._p.append(parse_xml(f'<w:hyperlink {nsdecls("w")} w:anchor="_Toc1"><w:r><w:t>一、会议议程\t2</w:t></w:r>'
+                              '</w:hyperlink>'))
+    heading = d.add_paragraph("一、会议议程")
+    heading._p.insert(0, parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="0" w:name="_Toc1"/>'))
+    p = d.add_paragraph("详见")
+    p._p.append(parse_xml(f'<w:hyperlink {nsdecls("w")} w:anchor="_Toc1"><w:r><w:t>会议议程</w:t></w:r></w:hyperlink>'))
+    p.add_run("。")
+    (tmp_path / "toc.docx").write_bytes(S.save(d))
+    assert import_(site, tmp_path / "toc.docx", kind="page").returncode == 0
+    _, _, body = split(site / "content/pages/hui-yi-ji-yao.md")
+    assert body.strip().splitlines() == ["## 一、会议议程", "", "详见会议议程。"]
+
+
+def test_auto_numbered_headings_are_reported(site: Path, tmp_path: Path):
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    S.chinese_styles(d)
+    d.add_paragraph("工作要点", style="标题")
+    for text in ("总体要求", "重点任务"):
+        heading = d.add_paragraph(text, style="标题 1")
+        heading._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/>'
+                                                     '<w:numId w:val="1"/></w:numPr>'))
+        d.add_paragraph("正文。")
+    (tmp_path / "n.docx").write_bytes(S.save(d))
+    result = import_(site, tmp_path / "n.docx", kind="page")
+    assert "2 个标题在 Word 中用的是自动编号" in result.stdout
+    _, _, body = split(site / "content/pages/gong-zuo-yao-dian.md")
+    assert "## 总体要求" in body and "## 重点任务" in body
 
 
 # -- the conventions, as text rules ---------------------------------------------------------------

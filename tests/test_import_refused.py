@@ -62,6 +62,8 @@ BAD = {  # file name -> (bytes, words the one line must contain)
     "链接图片.docx": (S.external_image_document, ["链接到 file:///C:/photos/meeting.jpg", "重新粘贴"]),
     "表格.docx": (_renamed_spreadsheet, ["不是 Word 文档", "Excel"]),
     "实体.docx": (_doctype, ["DOCTYPE", "已拒绝"]),
+    "缺正文.docx": (lambda: S.rezip(S.simple_document(), lambda name, blob: None if name == "word/document.xml"
+                                    else blob), ["无法解析", "另存为 .docx"]),
 }
 
 
