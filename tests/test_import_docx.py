@@ -10,10 +10,8 @@ pages parsed with lxml.
 
 from __future__ import annotations
 
-import io
+import datetime as dt
 import re
-import zipfile
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,9 +20,9 @@ import yaml
 
 import docx_samples as S
 from tests.conftest import parse, run_build, write_site
+from test_new_check import run  # the command line in this process, output captured
 
 from generator import docx_conventions as cn
-from generator.cli import main
 
 TODAY = "2026-11-27"
 SESSION = """\
@@ -35,17 +33,6 @@ end: 2022-01-12
 ---
 会议。
 """
-
-
-def run(*args: str) -> SimpleNamespace:
-    """The command line in this process, as build.py calls it."""
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:
-            code = exit_.code
-    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
 
 
 def import_(site: Path, *files: Path | str, **options: str) -> SimpleNamespace:
@@ -88,7 +75,7 @@ WPS_FILE = "content/reports/shi-li-qu-ren-min-dai-biao-da-hui-chang-wu-wei-yuan-
 
 def test_word_document_front_matter_says_what_came_from_where(built):
     meta, head, _ = split(built.site / WORD_FILE)
-    assert meta == {"title": "关于城市更新工作情况的报告", "date": __import__("datetime").date(2022, 1, 10),
+    assert meta == {"title": "关于城市更新工作情况的报告", "date": dt.date(2022, 1, 10),
                     "subtitle": "2022年1月10日在示例区第一届人民代表大会第二次会议上", "session": "1-2",
                     "speaker": "李明华"}
     assert re.search(r"^title: .*# 必填，取自“标题”样式的段落", head, re.M)
@@ -128,7 +115,7 @@ def test_word_document_pictures_go_to_media_numbered_with_alt_text(built):
 
 def test_word_document_report_lists_what_needs_an_editor(built):
     out = built.word.stdout
-    assert f"已导入 " in out and f"→ {WORD_FILE}（工作报告" in out
+    assert "已导入 " in out and f"→ {WORD_FILE}（工作报告" in out
     assert "title ← “标题”样式的段落" in out and "date ← 副标题中的日期" in out
     assert "图片：2 张" in out and "1 张有说明文字" in out
     assert "第 2 张图片没有说明文字（alt）" in out
