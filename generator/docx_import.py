@@ -73,6 +73,9 @@ r[style-name='超链接'] =>
 WEB_IMAGES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp", "image/bmp": "bmp"}
 IMAGE_MARK = "import-image-{}"  # the src of picture n until its file name is known
 ODD_IMAGE = "\ue004{}\ue005"  # where a picture a browser cannot show was
+# Drawings mammoth has no HTML for: Word charts and SmartArt (their data is not a picture).
+DRAWINGS = {"图表": re.compile(rb'graphicData uri="[^"]*/chart"'),
+            "SmartArt 图形": re.compile(rb'graphicData uri="[^"]*/diagram"')}
 UNKNOWN_STYLE = re.compile(r"Unrecognised paragraph style: (.+?) \(Style ID: ([^)]*)\)")
 FILE_LIKE = re.compile(r"(^[a-z]:\\|[\\/]|\.(jpe?g|png|gif|bmp|tiff?|emf|wmf|webp)$)", re.I)
 
@@ -142,4 +145,17 @@ def convert(data: bytes) -> Converted:
     for number, kind in enumerate(skipped, 1):
         markdown = markdown.replace(ODD_IMAGE.format(number), f"<!-- 这里原有第 {number} 张无法在网页上显示的"
                                     f"{kind} 图片：请在 Word 中把它另存为 PNG，放进 media/，再在这里引用 -->")
-    return Converted(markdown, pictures, found["findings"], skipped, unknown)
+    findings = found["findings"]
+    findings.notes.extend(_drawings(data))
+    return Converted(markdown, pictures, findings, skipped, unknown)
+
+
+def _drawings(data: bytes) -> list[str]:
+    """Notes on the charts and SmartArt the page will not have (mammoth passes over them silently)."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        body = archive.read("word/document.xml") if "word/document.xml" in archive.namelist() else b""
+    counts = {name: len(pattern.findall(body)) for name, pattern in DRAWINGS.items()}
+    return [f"文档中有 {n} 个 Word {name}，网页上无法显示，没有导入：请在 Word 中右键 → 另存为图片，"
+            f"再把图片插入文档后重新导入（或放进 media/ 后在正文中引用）。" for name, n in counts.items() if n]

@@ -274,5 +274,5 @@ def _table_notes(walk: _Walk, findings: Findings) -> None:
         findings.notes.append(f"第 {number} 个表格有 {merged} 处合并的单元格，已拆开（内容留在左上角的格子里），请核对。")
     if walk.local_links:
         shown = "、".join(dict.fromkeys(walk.local_links[:3]))
-        findings.notes.append(f"{len(walk.local_links)} 个链接指向作者电脑上的文件或 Word 内部的书签（{shown}），"
+        findings.notes.append(f"{len(walk.local_links)} 个链接指向作者电脑上的文件（{shown}），"
                               f"网页上无法打开，已只保留文字。")

@@ -304,3 +304,17 @@ def emf_document() -> bytes:
     renamed = rezip(data, change)
     return rezip(renamed, lambda name, blob: {emf: b"\x01\x00\x00\x00EMF"} if name == "" else
                  (None if name == first else blob))
+
+
+def chart_document() -> bytes:
+    """A Word chart in the text (its data lives in a chart part, which is no picture)."""
+    d = docx.Document()
+    d.add_paragraph("图表测试")
+    d.add_paragraph("全年数据如下图。")
+    run = d.add_paragraph().add_run()
+    run._r.append(parse_xml(
+        f'<w:drawing {nsdecls("w")} xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><wp:inline><wp:extent cx="1" cy="1"/>'
+        '<wp:docPr id="9" name="图表 1"/><a:graphic><a:graphicData '
+        'uri="http://schemas.openxmlformats.org/drawingml/2006/chart"/></a:graphic></wp:inline></w:drawing>'))
+    return save(d)

@@ -279,6 +279,13 @@ def test_pictures_browsers_cannot_show_are_reported_by_name(site: Path, tmp_path
     assert [p.name for p in (site / "media").rglob("*") if p.is_file()] == ["tu-pian-ge-shi-ce-shi-1.png"]
 
 
+def test_charts_are_reported_not_lost_silently(site: Path, tmp_path: Path):
+    (tmp_path / "chart.docx").write_bytes(S.chart_document())
+    result = import_(site, tmp_path / "chart.docx", kind="news")
+    assert result.returncode == 0, result.stderr
+    assert "文档中有 1 个 Word 图表，网页上无法显示，没有导入" in result.stdout
+
+
 def test_text_that_looks_like_markup_stays_text(site: Path, tmp_path: Path):
     import docx
 
