@@ -92,7 +92,7 @@ def import_one(source: Path, args: argparse.Namespace, today: dt.date) -> Import
     try:
         target = _target(KINDS[kind], name, args.site, date if isinstance(date, dt.date) else today)
     except ScaffoldError as exc:
-        raise ImportRefused(f"{exc} 也可以用 --name 给导入的文件另取一个名字。") from None
+        raise ImportRefused(f"{exc}也可以用 --name 给导入的文件另取一个名字。") from None
     slug = target.stem
     links = {p.number: f"media/{slug}/{slug}-{p.number}.{p.extension}" for p in converted.pictures}
     pictures = {args.site / links[p.number]: p.data for p in converted.pictures}
