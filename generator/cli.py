@@ -1,4 +1,4 @@
-"""Command line: build, serve, new, check. Content errors -> exit 1, never a traceback.
+"""Command line: build, serve, new, check, import. Content errors -> exit 1, never a traceback.
 
 A build that takes more than a second shows a progress bar on a terminal (never
 in CI or when the output is not a terminal), and every build ends with one
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import BuildFailed
+from .import_command import add_parser as add_import_parser, cmd_import
 from .scaffold import KINDS, ScaffoldError, scaffold
 from .models import KIND_LABEL
 from .inputs import PROJECT_DIR, china_today
@@ -146,6 +147,7 @@ def make_parser() -> argparse.ArgumentParser:
     n.add_argument("--today", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
     c = sub.add_parser("check", help="发布前的严格检查")
     c.add_argument("--site", type=Path, default=PROJECT_DIR, help="网站文件夹，默认是本项目")
+    add_import_parser(sub, PROJECT_DIR)
     return parser
 
 
@@ -282,7 +284,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "serve": cmd_serve, "new": cmd_new, "check": cmd_check}
+COMMANDS = {"build": cmd_build, "serve": cmd_serve, "new": cmd_new, "check": cmd_check, "import": cmd_import}
 
 
 def main(argv: list[str] | None = None) -> int:
