@@ -55,6 +55,11 @@ def unchanged_pages(published: Published, kinds: dict[str, str], files: list) ->
     return {f.path for f in files if f.path in kinds and f.digest and there.get(f.path) == f.digest}
 
 
+def record_name(out: Path, include_drafts: bool) -> str:
+    """The name in .cache of what the last good build into `out` read and wrote (publish checks it)."""
+    return "build-" + fingerprint(str(out.resolve()), include_drafts)[:16]  # --drafts never poisons
+
+
 def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = False,
           today: dt.date | None = None, jobs: int | None = None,
           progress: Callable[[int, int], None] | None = None) -> BuildResult:
@@ -68,7 +73,7 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
     with output_lock(out):
         day = today or china_today()
         store = Store(site_dir / CACHE_DIR)
-        name = "build-" + fingerprint(str(out.resolve()), include_drafts)[:16]  # --drafts never poisons
+        name = record_name(out, include_drafts)
         inputs = input_signature(site_dir, include_drafts, day)
         last = store.load(name)
         published = Published.look(out)  # what every step below is told is published (under the lock)
