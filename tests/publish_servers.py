@@ -152,8 +152,8 @@ class SshServer:
             "UsePAM no", f"PidFile {folder / 'sshd.pid'}", "LogLevel ERROR", ""]))
         if os.geteuid() == 0:
             Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege-separation folder
-        self.proc = subprocess.Popen([sshd, "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL,
-                                     stderr=open(folder / "sshd.log", "wb"))
+        with open(folder / "sshd.log", "wb") as log:
+            self.proc = subprocess.Popen([sshd, "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL, stderr=log)
         wait_for_port(self.port, self.proc, "sshd")
 
     def rsync_rsh(self, key: str = "user_key") -> str:
@@ -170,11 +170,12 @@ class SshServer:
 
 class Throttle:
     """A TCP relay to 127.0.0.1:`upstream` that passes uploads at `rate` bytes a second (all
-    connections together) and downloads at full speed."""
+    connections together; None: at full speed, which a test may change at any time) and
+    downloads at full speed."""
 
     CHUNK = 4096
 
-    def __init__(self, upstream: int, rate: int):
+    def __init__(self, upstream: int, rate: int | None = None):
         self.upstream, self.rate = upstream, rate
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port = self.server.getsockname()[1]
@@ -202,9 +203,10 @@ class Throttle:
                 data = source.recv(self.CHUNK)
                 if not data:
                     break
-                if slow:
+                rate = self.rate
+                if slow and rate:
                     with self.lock:  # one budget for every connection
-                        time.sleep(len(data) / self.rate)
+                        time.sleep(len(data) / rate)
                 sink.sendall(data)
         except OSError:
             pass

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..cache import CACHE_DIR, Store
+from ..cache import CACHE_DIR, Store, generator_key
 from ..config import load_config
 from ..errors import BuildFailed
 from ..inputs import china_today, input_signature
 from ..pipeline import record_name
 from ..writer import Published, output_files
-from .plan import LABELS, Files, Plan, describe, make_plan, size_text
+from .plan import LABELS, Files, Plan, describe, make_plan
 from .record import Record, RecordBusy, target_lock
 from .remote import Backend, PublishError
 from .settings import PublishSettings, RsyncTarget, Target
@@ -72,8 +72,9 @@ def choose_target(settings: PublishSettings | None, name: str | None) -> Target:
                   "或在 publish 下写 default: 名称。", 2)
 
 
-def current_output(site: Path, out: Path, today: dt.date) -> Files:
-    """The output's files, if they are exactly what the last build made of the current content."""
+def current_output(site: Path, out: Path, today: dt.date) -> tuple[Files, str]:
+    """The output's files and its token, if they are exactly what the last build made of the
+    current content."""
     files = output_files(out)
     published = Published.look(out)
     if files is None or not out.is_dir() or not files or published.found == 0:
@@ -87,11 +88,22 @@ def current_output(site: Path, out: Path, today: dt.date) -> Files:
         raise Refused(f"{out} 中的文件在上次生成之后被改动过，或不是上次生成的结果。{BUILD_FIRST}")
     if clean.get("inputs") != input_signature(site, False, today):
         raise Refused(f"内容、模板或 site.yaml 在上次生成之后有改动，{out} 不是最新的。{BUILD_FIRST}")
-    return files
+    return files, token
 
 
-def strict_check(site: Path, say: Callable[[str], None]) -> None:
-    """`build.py check`'s errors stop the publish (listed); its warnings are only counted."""
+def strict_check(site: Path, token: str, say: Callable[[str], None]) -> None:
+    """`build.py check`'s errors stop the publish (listed); its warnings are only counted.
+
+    A build that passed once is not checked again (publishing it to a second target, or
+    finishing an interrupted publish): the token names the output exactly, and
+    current_output has made sure it is the build of the current content.
+    """
+    passed, mark = site / RECORDS / "checked", f"{token} {generator_key()}"
+    try:
+        if passed.read_text(encoding="utf-8") == mark:
+            return
+    except OSError:
+        pass
     from ..check import check  # the Builder: only once the cheap refusals are past
 
     try:
@@ -104,6 +116,8 @@ def strict_check(site: Path, say: Callable[[str], None]) -> None:
         raise Refused(f"检查发现 {len(problems.errors)} 个错误，没有发布；远端的网站保持原样。改好后重新 build 再发布。")
     if problems.warnings:
         say(f"检查通过，有 {len(problems.warnings)} 个警告（python build.py check 可查看）。")
+    passed.parent.mkdir(parents=True, exist_ok=True)
+    passed.write_text(mark, encoding="utf-8")
 
 
 def make_backend(target: Target) -> Backend:
@@ -174,9 +188,18 @@ def _publish(request: Request, progress, say: Callable[[str], None], started: fl
         raise Refused("site.yaml 有错误，没有发布。")
     target = choose_target(config.publish, request.target)
     out = request.out or request.site / "public"
-    files = current_output(request.site, out, request.today or china_today())
-    strict_check(request.site, say)
+    files, token = current_output(request.site, out, request.today or china_today())
+    strict_check(request.site, token, say)
     backend = make_backend(target)
+    try:
+        return _send(request, target, backend, out, files, config.publish, progress, say, started)
+    finally:
+        backend.close()
+
+
+def _send(request: Request, target: Target, backend: Backend, out: Path, files: Files,
+          settings: PublishSettings, progress, say: Callable[[str], None], started: float) -> int:
+    """Under the target's lock: compare if need be, plan, guard, run, record."""
     with target_lock(request.site / RECORDS, target.name):
         record = Record(request.site / RECORDS, target.name, target.identity)
         remote = record.load()
@@ -188,10 +211,10 @@ def _publish(request: Request, progress, say: Callable[[str], None], started: fl
             say(f"目标上已有 {len(remote)} 个文件，其中 {same} 个与本次相同。")
         plan = make_plan(files, remote, backend.stamp)
         if request.dry_run:
-            for line in report(plan, target, backend.where, config.publish.max_deletes):
+            for line in report(plan, target, backend.where, settings.max_deletes):
                 say(line)
             return 0
-        why = plan.too_many_deletes(config.publish.max_deletes)
+        why = plan.too_many_deletes(settings.max_deletes)
         if why and not request.yes:
             raise Refused(f"这次发布要删除目标上的 {len(plan.deletes)} 个文件，{why}，所以没有发布。"
                           f"先用 --dry-run 看看要删除哪些文件；确认无误后加 --yes 再运行。")

@@ -40,6 +40,9 @@ class Backend(Protocol):
     def delete(self, paths: list[str], gone: Callable[[str], None]) -> None:
         """Delete these files from the target; `gone(path)` once each is."""
 
+    def close(self) -> None:
+        """Let go of the connection (always called, after success or failure)."""
+
 
 def die_with_parent() -> Callable[[], None]:
     """A preexec_fn: the child (rsync) gets SIGTERM when the publish ends, even by SIGKILL,

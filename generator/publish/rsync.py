@@ -45,19 +45,36 @@ class RsyncBackend:
                                "CentOS/麒麟：yum install rsync），服务器上也需要有 rsync。")
         self.target = target
         self.where = target.where
-        rsh = shlex.split(os.environ.get("RSYNC_RSH") or "ssh")
-        rsh += ["-o", "BatchMode=yes", "-o", "ConnectTimeout=20"]
-        if target.port:
-            rsh += ["-p", str(target.port)]
+        self.login = (f"{target.user}@" if target.user else "") + target.host
+        self.ssh = shlex.split(os.environ.get("RSYNC_RSH") or "ssh")
+        self.ssh += ["-o", "BatchMode=yes", "-o", "ConnectTimeout=20"] + (["-p", str(target.port)] if target.port else [])
+        self.control = tempfile.mkdtemp(prefix="publish-ssh-")  # one login for the whole publish
+        self.shared = ["-o", f"ControlPath={self.control}/master"]
+        rsh = self.ssh + self.shared + ["-o", "ControlMaster=no"]
         self.base = ["rsync", "-e", shlex.join(rsh), "--timeout=120", "-8", "--out-format=%i %n"]
 
     def stamp(self, path: str, digest: str) -> str:
         return digest
 
     def probe(self) -> None:
-        """Log in and look at the folder (a dry run of nothing)."""
-        with tempfile.TemporaryDirectory() as empty:
-            self._run(["--dry-run", "--dirs", "--exclude=*", empty + "/"], "connect")
+        """Log in once: every rsync run of this publish goes through this connection (ssh's
+        ControlMaster), so a publish costs one SSH handshake, not one per phase. The
+        connection closes a minute after the last use even if this process is killed."""
+        with tempfile.TemporaryFile() as errors:
+            code = subprocess.run(self.ssh + self.shared + ["-N", "-o", "ControlMaster=yes", "-o", "ControlPersist=60",
+                                                            self.login], stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=errors).returncode
+            errors.seek(0)
+            said = errors.read().decode("utf-8", "replace")
+        if code != 0:
+            raise explain(code, said, self.target, "connect")
+
+    def close(self) -> None:
+        """End the shared connection."""
+        if os.path.exists(f"{self.control}/master"):
+            subprocess.run(self.ssh + self.shared + ["-O", "exit", self.login], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+        shutil.rmtree(self.control, ignore_errors=True)
 
     def compare(self, out: Path, files: Files) -> Remote:
         """rsync's own comparison of the whole tree, by checksum, as a dry run."""

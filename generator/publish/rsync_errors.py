@@ -30,7 +30,7 @@ def explain(code: int, said: str, target: RsyncTarget, step: str) -> PublishErro
                             f"和本机网络，然后重试。{kept}")
     if "command not found" in said or "rsync: not found" in said or code == 127:
         return PublishError(f"服务器 {host} 上没有 rsync：请服务器管理员安装 rsync。{kept}")
-    if "No such file or directory" in said and step in ("connect", "compare"):
+    if "No such file or directory" in said and ("mkdir" in said or "change_dir" in said or step == "compare"):
         return PublishError(f"服务器上的文件夹 {target.path} 或它的上级文件夹不存在：请先在服务器上建好它，"
                             f"或改正 site.yaml 中的 path。{kept}")
     if "Permission denied" in said:

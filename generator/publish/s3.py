@@ -77,6 +77,9 @@ class S3Backend:
         sent = headers(path)
         return f"{digest}:{zlib.crc32(repr(sorted(sent.items())).encode()):08x}"
 
+    def close(self) -> None:
+        self.client.close()
+
     def probe(self) -> None:
         self._call(self.client.list_objects_v2, Bucket=self.target.bucket, Prefix=self.base, MaxKeys=1)
 

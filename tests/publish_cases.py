@@ -1,6 +1,8 @@
 """`python build.py publish` against real servers: moto's S3 server and sshd with rsync.
 
-Every test runs the real command line in its own process and then looks at the server
+The cases, written once for both kinds of target: tests/test_publish_s3.py and
+tests/test_publish_rsync.py run them, each against its own server (two modules, so that the
+test runner's two workers share them out). Every test runs the real command line in its own process and then looks at the server
 itself: the bytes of every remote file, and how many times each was written (S3: the
 versions of a versioned bucket; rsync: a new inode, since rsync renames each file it sends
 into place). Each test gets its own bucket or server folder.
@@ -21,7 +23,6 @@ from conftest import PROJECT, TODAY, run_build, snapshot
 from preview_server import make_site, write
 from publish_servers import MotoServer, SshServer, Throttle, closed_port, kill_when
 
-KINDS = ("s3", "rsync")
 PREFIX = "renda/"
 
 
@@ -68,11 +69,6 @@ def rsync_place(sshd: SshServer, folder: Path, port: int | None = None, key: str
     return Place("rsync", block, sshd.env(key), lambda: {rel: p.read_bytes() for rel, p in _walk(folder).items()},
                  lambda: {rel: (p.stat().st_ino, p.stat().st_mtime_ns) for rel, p in _walk(folder).items()},
                  {"folder": folder})
-
-
-@pytest.fixture(params=KINDS)
-def kind(request) -> str:
-    return request.param
 
 
 def new_place(kind: str, request, tmp_path: Path, **how) -> Place:
@@ -127,6 +123,8 @@ def test_first_publish_then_exactly_what_changed(kind, request, tmp_path):
     first = published(site, place)
     assert place.files() == v1
     assert "第一次发布到 main" in first.stdout and f"上传 {len(v1)} 个文件" in first.stdout
+    if kind == "s3":
+        check_headers(request.getfixturevalue("moto"), place.extra["bucket"], v1)
 
     marks = place.marks()
     again = published(site, place)
@@ -235,35 +233,37 @@ def test_dry_run_changes_nothing(kind, request, tmp_path):
     assert written(marks, place.marks()) == expected and place.files() == new
 
 
-MEDIA = 12  # photos replaced between the two versions: the bulk of what the killed publish sends
-RATE = 48_000  # bytes a second through the throttle: several seconds for them
+MEDIA = 12  # photos replaced between the two versions: what the killed publish sends first
+RATE = 16_000  # bytes a second through the relay while the publish that is killed runs
 
 
 def test_killed_publish_is_finished_by_the_next(kind, request, tmp_path):
-    """SIGKILL a publish midway (uploads slowed down by a relay): each remote file is whole, the
-    old version or the new, and the next publish makes the target equal to the output."""
+    """SIGKILL a publish midway (its uploads slowed down by a relay): each remote file is whole,
+    the old version or the new, and the next publish makes the target equal to the output."""
     upstream = request.getfixturevalue("moto").port if kind == "s3" else request.getfixturevalue("sshd").port
-    throttle = Throttle(upstream, RATE)
+    throttle = Throttle(upstream)
     request.addfinalizer(throttle.close)
     place = new_place(kind, request, tmp_path, port=throttle.port)
-    photos = {f"media/photos/p{i:02d}.jpg": os.urandom(24_000).hex() for i in range(MEDIA)}
+    photos = {f"media/photos/p{i:02d}.jpg": os.urandom(2000).hex() for i in range(MEDIA)}
     site = site_with(tmp_path, place, extra=photos)
     old = build(site)
     published(site, place)
     for rel in photos:
-        write(site / rel, os.urandom(24_000).hex())
+        write(site / rel, os.urandom(2000).hex())
     voice = site / "content/voices/v1.md"
     write(voice, voice.read_text(encoding="utf-8") + "\n新的一段。\n")
     new = build(site)
-    media = [p for p in changed(old, new) if p.startswith("media/")]
+    media = {p for p in changed(old, new) if p.startswith("media/")}
     assert len(media) == MEDIA
 
     marks = place.marks()
+    throttle.rate = RATE
     cmd = [sys.executable, str(PROJECT / "build.py"), "publish", "--site", str(site), "--today", TODAY.isoformat()]
     proc = subprocess.Popen(cmd, env={**place.env, "CI": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     request.addfinalizer(proc.kill)
-    arrived = lambda: written(marks, place.marks()) & set(media)  # noqa: E731  # a new photo in its place
+    arrived = lambda: written(marks, place.marks()) & media  # noqa: E731  # a new photo in its place
     assert kill_when(proc, arrived), "the publish ended before it could be killed midway"
+    throttle.rate = None
 
     remote = {path: data for path, data in place.files().items() if "/.~tmp~/" not in "/" + path}  # rsync's own
     for path, data in remote.items():
@@ -275,9 +275,12 @@ def test_killed_publish_is_finished_by_the_next(kind, request, tmp_path):
     assert "第一次" not in result.stdout  # the record kept by the killed run was used
 
 
-def test_wrong_credentials_one_line(kind, request, tmp_path):
+def test_wrong_credentials_and_unreachable_host_one_line_each(kind, request, tmp_path):
     place = new_place(kind, request, tmp_path)
+    down = new_place(kind, request, tmp_path, port=closed_port(), suffix="-down")
     site = site_with(tmp_path, place)
+    text = (site / "site.yaml").read_text(encoding="utf-8") + "    down:\n"
+    write(site / "site.yaml", text + "".join(f"      {line}\n" for line in down.block.splitlines()))
     build(site)
     if kind == "s3":
         env = {**place.env, "AWS_SECRET_ACCESS_KEY": "not-the-secret-" + "x" * 20}
@@ -285,22 +288,13 @@ def test_wrong_credentials_one_line(kind, request, tmp_path):
     else:
         env = request.getfixturevalue("sshd").env("other_key")
         said = "拒绝了用户"
-    result = publish(site, place, env=env)
-    assert result.returncode == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("错误：") and said in lines[0], result.stderr
-    assert "not-the-secret" not in result.stdout + result.stderr
+    for target, env, said in (("main", env, said), ("down", place.env, "无法连接")):
+        result = publish(site, place, "--target", target, env=env)
+        assert result.returncode == 1
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("错误：") and said in lines[0], result.stderr
+        assert "not-the-secret" not in result.stdout + result.stderr
     assert place.files() == {}
-
-
-def test_unreachable_host_one_line(kind, request, tmp_path):
-    place = new_place(kind, request, tmp_path, port=closed_port())
-    site = site_with(tmp_path, place)
-    build(site)
-    result = publish(site, place)
-    assert result.returncode == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "无法连接" in lines[0], result.stderr
 
 
 HEADERS = {
@@ -316,14 +310,10 @@ HEADERS = {
 }
 
 
-def test_s3_headers(request, tmp_path):
-    moto = request.getfixturevalue("moto")
-    place = new_place("s3", request, tmp_path)
-    site = site_with(tmp_path, place)
-    out = build(site)
-    published(site, place)
+def check_headers(moto: MotoServer, bucket: str, out: dict[str, bytes]) -> None:
+    """What the store serves each kind of file with (asked of the server itself)."""
     for path, (kind, cache) in HEADERS.items():
         assert path in out, path
-        head = moto.s3.head_object(Bucket=place.extra["bucket"], Key=PREFIX + path)
+        head = moto.s3.head_object(Bucket=bucket, Key=PREFIX + path)
         assert (head["ContentType"], head.get("CacheControl")) == (kind, cache), path
-    assert moto.files(place.extra["bucket"], PREFIX)["sessions/1-1/voices.csv"].startswith(b"\xef\xbb\xbf")
+    assert moto.files(bucket, PREFIX)["sessions/1-1/voices.csv"].startswith(b"\xef\xbb\xbf")  # as published
