@@ -173,6 +173,11 @@ def publish(request: Request, progress, say: Callable[[str], None] = print) -> i
     except RecordBusy as busy:
         print(f"错误：另一个 publish 正在发布到 {busy}，请等它结束后再试。", file=sys.stderr)
         return 1
+    except OSError as exc:  # this machine's disk, not the target: reading the output, writing the record
+        progress.close()
+        from ..cli import os_problem
+        print(f"错误：{os_problem(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         progress.close()
         print("已中断：已经传完的文件都已完整放好，远端每个文件都是旧版或新版；再运行一次 publish 即可完成发布。",
@@ -190,41 +195,55 @@ def _publish(request: Request, progress, say: Callable[[str], None], started: fl
     out = request.out or request.site / "public"
     files, token = current_output(request.site, out, request.today or china_today())
     strict_check(request.site, token, say)
-    backend = make_backend(target)
+    job = Job(target, make_backend(target), out, files, config.publish.max_deletes, request.site / RECORDS)
     try:
-        return _send(request, target, backend, out, files, config.publish, progress, say, started)
+        plan = _send(job, request, progress, say)
     finally:
-        backend.close()
+        job.backend.close()
+    if plan is not None:
+        progress.close()
+        seconds = time.perf_counter() - started
+        say(f"已发布到 {target.name}（{job.backend.where}）：{describe(plan)}，用时 {seconds:.1f} 秒。")
+    return 0
 
 
-def _send(request: Request, target: Target, backend: Backend, out: Path, files: Files,
-          settings: PublishSettings, progress, say: Callable[[str], None], started: float) -> int:
-    """Under the target's lock: compare if need be, plan, guard, run, record."""
-    with target_lock(request.site / RECORDS, target.name):
-        record = Record(request.site / RECORDS, target.name, target.identity)
+@dataclass
+class Job:
+    """One publish of one output to one target."""
+
+    target: Target
+    backend: Backend
+    out: Path
+    files: Files
+    max_deletes: int
+    records: Path
+
+
+def _send(job: Job, request: Request, progress, say: Callable[[str], None]) -> Plan | None:
+    """Under the target's lock: compare if need be, plan, guard, run, record (None: a dry run)."""
+    backend, target = job.backend, job.target
+    with target_lock(job.records, target.name):
+        record = Record(job.records, target.name, target.identity)
         remote = record.load()
         backend.probe()
         if remote is None:
             say(f"第一次发布到 {target.name}（{backend.where}）：正在与目标上已有的文件比对……")
-            remote = backend.compare(out, files)
-            same = sum(1 for p, (stamp, _) in remote.items() if stamp and p in files)
+            remote = backend.compare(job.out, job.files)
+            same = sum(1 for p, (stamp, _) in remote.items() if stamp and p in job.files)
             say(f"目标上已有 {len(remote)} 个文件，其中 {same} 个与本次相同。")
-        plan = make_plan(files, remote, backend.stamp)
+        plan = make_plan(job.files, remote, backend.stamp)
         if request.dry_run:
-            for line in report(plan, target, backend.where, settings.max_deletes):
+            for line in report(plan, target, backend.where, job.max_deletes):
                 say(line)
-            return 0
-        why = plan.too_many_deletes(settings.max_deletes)
+            return None
+        why = plan.too_many_deletes(job.max_deletes)
         if why and not request.yes:
             raise Refused(f"这次发布要删除目标上的 {len(plan.deletes)} 个文件，{why}，所以没有发布。"
                           f"先用 --dry-run 看看要删除哪些文件；确认无误后加 --yes 再运行。")
         record.begin(remote)
         try:
-            run_plan(plan, backend, record, out, files, progress)
+            run_plan(plan, backend, record, job.out, job.files, progress)
         finally:
             record.close()
         record.finish()
-    progress.close()
-    seconds = time.perf_counter() - started
-    say(f"已发布到 {target.name}（{backend.where}）：{describe(plan)}，用时 {seconds:.1f} 秒。")
-    return 0
+    return plan

@@ -47,6 +47,8 @@ class RsyncBackend:
         self.where = target.where
         self.login = (f"{target.user}@" if target.user else "") + target.host
         self.ssh = shlex.split(os.environ.get("RSYNC_RSH") or "ssh")
+        if shutil.which(self.ssh[0]) is None:
+            raise PublishError(f"没有找到 {self.ssh[0]} 命令：请先安装 OpenSSH 客户端（Debian/Ubuntu：apt install openssh-client）。")
         self.ssh += ["-o", "BatchMode=yes", "-o", "ConnectTimeout=20"] + (["-p", str(target.port)] if target.port else [])
         self.control = tempfile.mkdtemp(prefix="publish-ssh-")  # one login for the whole publish
         self.shared = ["-o", f"ControlPath={self.control}/master"]
