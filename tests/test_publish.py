@@ -267,3 +267,11 @@ def test_rsync_deletion_rules_reach_exactly_the_planned_files():
 ])
 def test_s3_addressing_style(endpoint, addressing, style):
     assert addressing_style(S3Target("t", endpoint, "b", addressing=addressing)) == style
+
+
+def test_refuses_while_a_build_writes_the_output(site: Path):
+    from generator.writer import output_lock
+
+    assert run_build(site).returncode == 0
+    with output_lock(site / "public"):  # what a build holds while it writes
+        refused(publish(site), 1, "另一个 build 正在写入输出文件夹")

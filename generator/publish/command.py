@@ -23,7 +23,7 @@ from ..config import load_config
 from ..errors import BuildFailed
 from ..inputs import china_today, input_signature
 from ..pipeline import record_name
-from ..writer import Published, output_files
+from ..writer import Published, WriteError, output_files, output_lock
 from .plan import LABELS, Files, Plan, describe, make_plan
 from .record import Record, RecordBusy, target_lock
 from .remote import Backend, PublishError
@@ -170,6 +170,9 @@ def publish(request: Request, progress, say: Callable[[str], None] = print) -> i
         progress.close()
         print(f"错误：{failed}", file=sys.stderr)
         return 1
+    except WriteError:  # output_lock: a build is writing the output
+        print("错误：正在生成网站（另一个 build 正在写入输出文件夹），请等它结束后再发布。", file=sys.stderr)
+        return 1
     except RecordBusy as busy:
         print(f"错误：另一个 publish 正在发布到 {busy}，请等它结束后再试。", file=sys.stderr)
         return 1
@@ -193,13 +196,14 @@ def _publish(request: Request, progress, say: Callable[[str], None], started: fl
         raise Refused("site.yaml 有错误，没有发布。")
     target = choose_target(config.publish, request.target)
     out = request.out or request.site / "public"
-    files, token = current_output(request.site, out, request.today or china_today())
-    strict_check(request.site, token, say)
-    job = Job(target, make_backend(target), out, files, config.publish.max_deletes, request.site / RECORDS)
-    try:
-        plan = _send(job, request, progress, say)
-    finally:
-        job.backend.close()
+    with output_lock(out):  # no build swaps the output while its files are being sent
+        files, token = current_output(request.site, out, request.today or china_today())
+        strict_check(request.site, token, say)
+        job = Job(target, make_backend(target), out, files, config.publish.max_deletes, request.site / RECORDS)
+        try:
+            plan = _send(job, request, progress, say)
+        finally:
+            job.backend.close()
     if plan is not None:
         progress.close()
         seconds = time.perf_counter() - started
