@@ -19,7 +19,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import PROJECT, TODAY, run_build, snapshot
+from tests.conftest import PROJECT, TODAY, run_build, snapshot
 from preview_server import make_site, write
 from publish_servers import MotoServer, SshServer, Throttle, closed_port, kill_when
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, TODAY, run_build
+from tests.conftest import PROJECT, TODAY, run_build
 from preview_server import make_site, write
 
 from generator.config import parse_config
