@@ -1,4 +1,4 @@
-"""Command line: build, serve, new, check, import. Content errors -> exit 1, never a traceback.
+"""Command line: build, serve, new, check, import, publish. Content errors -> exit 1, never a traceback.
 
 A build that takes more than a second shows a progress bar on a terminal (never
 in CI or when the output is not a terminal), and every build ends with one
@@ -37,9 +37,11 @@ class Progress:
     DELAY = 1.0  # seconds before the bar appears: short builds never show one
     WIDTH = 30
 
-    def __init__(self, stream: TextIO | None = None, label: str = "生成页面"):
+    def __init__(self, stream: TextIO | None = None, label: str = "生成页面",
+                 finished: str = "{total} 页已生成，正在写入……"):
         self.stream = stream or sys.stderr
         self.label = label
+        self.finished = finished  # the line once all are done, with {total}
         self.enabled = _is_terminal(self.stream) and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
         self.started = time.monotonic()
         self._drawn = 0.0
@@ -55,7 +57,7 @@ class Progress:
         filled = self.WIDTH * done // max(total, 1)
         line = f"{self.label} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
         if done >= total:
-            line = f"{self.label}：{total} 页已生成，正在写入……"
+            line = f"{self.label}：{self.finished.format(total=total)}"
         self._draw(line)
 
     def _draw(self, line: str) -> None:
@@ -148,6 +150,13 @@ def make_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="发布前的严格检查")
     c.add_argument("--site", type=Path, default=PROJECT_DIR, help="网站文件夹，默认是本项目")
     add_import_parser(sub, PROJECT_DIR)
+    p = sub.add_parser("publish", help="把生成好的网站发布到 site.yaml 中声明的目标（只传改动的文件）")
+    p.add_argument("--site", type=Path, default=PROJECT_DIR, help="网站文件夹，默认是本项目")
+    p.add_argument("--out", type=Path, default=None, help="要发布的输出文件夹，默认是网站文件夹中的 public/")
+    p.add_argument("--target", default=None, help="发布目标的名称（site.yaml 的 publish.targets 中的一个）")
+    p.add_argument("--dry-run", action="store_true", help="只列出会上传、删除哪些文件，不做任何改动")
+    p.add_argument("--yes", action="store_true", help="确认删除较多的文件（超过 max_deletes 或全站四分之一时需要）")
+    p.add_argument("--today", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
     return parser
 
 
@@ -284,7 +293,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "serve": cmd_serve, "new": cmd_new, "check": cmd_check, "import": cmd_import}
+def cmd_publish(args: argparse.Namespace) -> int:
+    if not _site_ok(args.site):
+        return 2
+    from .publish.command import Request, publish
+    request = Request(args.site, args.out, args.target, args.dry_run, args.yes, args.today)
+    return publish(request, Progress(label="发布", finished="{total} 个文件已处理"))
+
+
+COMMANDS = {"build": cmd_build, "serve": cmd_serve, "new": cmd_new, "check": cmd_check, "import": cmd_import,
+            "publish": cmd_publish}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ from .errors import Problems
 CONFIG_FILE = "site.yaml"
 
 TOP_KEYS = ("title", "base_url", "language", "description", "topics", "footer",
-            "paginate", "suggestion_results")
+            "paginate", "suggestion_results", "publish")
 FOOTER_KEYS = ("sponsor", "icp", "site_code", "police", "contact", "error_report")
 REQUIRED_FOOTER = (("sponsor", "主办单位", "杭州市钱塘区人大常委会办公室"), ("icp", "ICP 备案号", "浙ICP备12345678号"),
                    ("site_code", "网站标识码", '"3301140001"'), ("police", "公安备案号", "浙公网安备 33011402000001号"))
@@ -66,6 +66,8 @@ class SiteConfig:
     paginate: int = 20
     suggestion_results: tuple[ResultClass, ...] = tuple(
         ResultClass(*r) for r in DEFAULT_RESULTS)
+    # where `publish` sends the site; not part of what pages show (repr: the pages' fingerprint)
+    publish: Any = field(default=None, repr=False, compare=False)
 
     @property
     def base_path(self) -> str:
@@ -203,12 +205,15 @@ def parse_config(text: str) -> tuple[SiteConfig | None, Problems]:
     results = _parse_results(data.get("suggestion_results"), lines, problems) or \
         tuple(ResultClass(*r) for r in DEFAULT_RESULTS)
 
+    from .publish.settings import parse_publish  # here: it builds on this module's helpers
+    publish = parse_publish(data.get("publish"), lines, problems)
+
     # With errors, the config is still returned (every bad value replaced by its default) so that
     # the same build goes on to report the content's problems too: all in one run. The errors
     # recorded here keep that build from publishing.
     return SiteConfig(title=title, base_url=base_url, language=language, description=description,
                       topics=tuple(topics), footer=footer, paginate=paginate,
-                      suggestion_results=results), problems
+                      suggestion_results=results, publish=publish), problems
 
 
 def _footer_gaps(footer: Footer, lines: dict, problems: Problems) -> None:

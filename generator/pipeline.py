@@ -59,6 +59,11 @@ def unchanged_pages(published: Published, kinds: dict[str, str], files: list) ->
     return {f.path for f in files if f.path in kinds and f.digest and there.get(f.path) == f.digest}
 
 
+def record_name(out: Path, include_drafts: bool) -> str:
+    """The name in .cache of what the last good build into `out` read and wrote (publish checks it)."""
+    return "build-" + fingerprint(str(out.resolve()), include_drafts)[:16]  # --drafts never poisons
+
+
 def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = False,
           today: dt.date | None = None, jobs: int | None = None,
           progress: Callable[[int, int], None] | None = None) -> BuildResult:
@@ -72,7 +77,7 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
     with output_lock(out):
         day = today or china_today()
         store = Store(site_dir / CACHE_DIR)
-        name = fingerprint(str(out.resolve()), include_drafts)[:16]  # --drafts never poisons the normal build
+        name = record_name(out, include_drafts).removeprefix("build-")
         stats = input_stats(site_dir)
         inputs = input_signature(site_dir, include_drafts, day, stats)
         last = store.load("build-" + name)

@@ -264,6 +264,16 @@ class Published:
         return {rel: (digest, self.out / rel) for rel, digest in self.intact.items()}
 
 
+def output_files(out: Path) -> dict[str, tuple[str, int]] | None:
+    """Every file of the output as the last build recorded it: path -> (sha1 digest, size).
+
+    The search index the build added is included. None when there is no manifest (not an
+    output of this tool, or damaged). `publish` decides from this what changed.
+    """
+    state = _load_state(out)
+    return None if state is None else {rel: (row[0], row[1]) for rel, row in state["out"].items()}
+
+
 def written_token(out: Path) -> str | None:
     """The token of the last write, without looking at the folder (just written, under the lock)."""
     state = _load_state(out)

@@ -3,6 +3,8 @@
 #
 #   - Debian's Chromium (/usr/bin/chromium) and the Noto CJK fonts (without them
 #     Chinese renders as empty boxes), via apt, only when one of them is missing;
+#   - rsync and OpenSSH's server for the publish tests (tests/publish_servers.py starts its
+#     own sshd on a free port; the system's ssh service is never started or changed here);
 #   - axe-core from npm (node_modules/axe-core/axe.min.js), via `npm ci` against
 #     package-lock.json, only when it is missing.
 #
@@ -34,6 +36,9 @@ apt_pkgs=()
 [ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
 have_cjk_font || apt_pkgs+=(fonts-noto-cjk)
 command -v npm >/dev/null 2>&1 || apt_pkgs+=(nodejs npm)
+command -v rsync >/dev/null 2>&1 || apt_pkgs+=(rsync)
+[ -x /usr/sbin/sshd ] || apt_pkgs+=(openssh-server)
+command -v ssh-keygen >/dev/null 2>&1 || apt_pkgs+=(openssh-client)
 
 if [ "${#apt_pkgs[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
@@ -42,8 +47,17 @@ if [ "${#apt_pkgs[@]}" -gt 0 ]; then
   fi
   export DEBIAN_FRONTEND=noninteractive
   echo "install-test-deps: apt-get install ${apt_pkgs[*]}"
+  # openssh-server would start the machine's own sshd on port 22: keep services from starting
+  # while installing (the standard policy-rc.d hook), unless the machine already says so.
+  made_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+    made_policy=1
+    trap 'rm -f "$log"; [ -n "$made_policy" ] && rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   run_quiet apt-get update -q
   run_quiet apt-get install -y -q "${apt_pkgs[@]}"
+  if [ -n "$made_policy" ]; then rm -f /usr/sbin/policy-rc.d; made_policy=""; fi
 fi
 
 # --- npm: axe-core ---------------------------------------------------------------
