@@ -498,6 +498,11 @@ class _Builder:
             site_path = "" if path in (".", "") else path + ("/" if parts.path.endswith("/") else "")
             self._written(doc, WrittenLink(url, "path", site_path, unquote(fragment)))
             return relative(site_path, entry.url) + (f"?{parts.query}" if parts.query else "") + suffix
+        written = unquote(urlsplit(url).path)  # a page's address relative to this page's (../../voices/x/)
+        joined = posixpath.normpath(posixpath.join(entry.url, written))
+        if joined != ".." and not joined.startswith("../"):  # above the root: `check` names it
+            site_path = "" if joined == "." else joined + ("/" if written.endswith("/") else "")
+            self._written(doc, WrittenLink(url, "path", site_path, unquote(fragment)))
         return url
 
 
