@@ -93,6 +93,7 @@ class BuildOutput:
     site: Site | None = None
     kinds: dict[str, str] = field(default_factory=dict)  # page path -> content folder, or "lists"
     routes: list[Route] = field(default_factory=list)  # every page, as planned (discovery_files reuses them)
+    titles: dict[str, str] = field(default_factory=dict)  # page path -> its title (the build's list of changes)
 
 
 @dataclass
@@ -405,7 +406,8 @@ class Builder:
                          for rel, path in sorted(static.items())]
         kinds = {r.path: r.entry.folder if r.entry else "lists" for r in routes}
         counts = Counter(kinds.values())
-        output = BuildOutput(files, counts, problems, len(todo), reused, site, kinds, routes)
+        output = BuildOutput(files, counts, problems, len(todo), reused, site, kinds, routes,
+                             {r.path: r.title for r in routes})
         if keep_bytes:
             listing = self._scans["content"][1]
             self._kept = _Kept(output, routes, sources, {e.source: entry_print(e) for e in site_entries(site)},
@@ -463,7 +465,8 @@ class Builder:
                 self._pages[route.path] = (print_, fresh[route.path])
         old = kept.output
         files = [fresh.get(f.path, f) for f in old.files]
-        output = BuildOutput(files, old.counts, problems, len(fresh), len(kept.routes) - len(fresh), site, old.kinds)
+        output = BuildOutput(files, old.counts, problems, len(fresh), len(kept.routes) - len(fresh), site, old.kinds,
+                             titles=old.titles)
         kept.output = output
         self._kept = kept
         return output

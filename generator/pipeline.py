@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import CACHE_DIR, Store, fingerprint
+from .changes import PageChange, page_changes
 from .errors import Problem
 from .inputs import china_today, input_signature
 from .procs import apart
@@ -44,6 +45,7 @@ class BuildResult:
     seconds: float = 0.0
     written: Counter = field(default_factory=Counter)  # pages new or changed since the last publish, by kind
     unchanged: int = 0  # pages byte for byte as already published
+    changes: list[PageChange] = field(default_factory=list)  # pages written or removed, by title
 
 
 def unchanged_pages(published: Published, kinds: dict[str, str], files: list) -> set[str]:
@@ -82,6 +84,8 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
         try:
             made = apart(lambda: _make(site_dir, out, include_drafts, day, jobs, progress, stage, published))
             same = unchanged_pages(published, made.kinds, made.files)  # for the summary line
+            changes = page_changes([p for p in made.kinds if p not in same], made.titles, made.kinds,
+                                   (published.state or {}).get("out", ()), out)  # before the old pages go
             memory = IndexMemory(store, "search-" + fingerprint(str(out.resolve()))[:16], published)
             changed = write_site(out, made.files, published=published,
                                  before_swap=index_step(made.search, made.language, memory, made.copies))
@@ -92,7 +96,7 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
     return BuildResult(out=out, counts=made.counts, files=len(made.files), changed=changed,
                        warnings=made.warnings, seconds=time.perf_counter() - started,
                        written=Counter(k for path, k in made.kinds.items() if path not in same),
-                       unchanged=len(same))
+                       unchanged=len(same), changes=changes)
 
 
 @dataclass
@@ -106,6 +110,7 @@ class Made:
     search: list  # search.SearchPlan
     copies: dict[str, str]  # search.copy_digests
     language: str
+    titles: dict[str, str] = field(default_factory=dict)  # page path -> title
 
 
 def _make(site_dir: Path, out: Path, include_drafts: bool, day: dt.date, jobs: int | None,
@@ -125,4 +130,4 @@ def _make(site_dir: Path, out: Path, include_drafts: bool, day: dt.date, jobs: i
     copies = copy_digests(search, files)
     builder.save()  # before publishing (with the feeds' and search's memos): good for the next run even if that fails
     return Made(files, result.counts, result.problems.warnings, result.kinds, search, copies,
-                result.site.config.language)
+                result.site.config.language, result.titles)
