@@ -89,12 +89,14 @@ def check_written_links(site: Any, routes: list, paths: set[str], problems: Prob
                     if extra is None:
                         extra = set(more_paths()) if more_paths is not None else set()
                     if file not in extra:
-                        report(source, f"链接 {link.url} 指向的 /{link.target} 在网站上不存在。",
+                        where = "" if link.url.split("#")[0] == "/" + link.target else f"指向的 /{link.target} "
+                        report(source, f"链接 {link.url} {where}在网站上没有这个页面。",
                                line=link.line, fix=_path_fix(link, source, routes))
                         continue
                 target = by_path.get(file)
             if target is not None and link.fragment and not anchors.has(target, link.fragment):
-                report(source, f"链接 {link.url} 指向的锚点 #{link.fragment} 在“{target.title}”页面上不存在。",
+                written = unquote(link.url.partition("#")[2])  # as the editor wrote it (a heading's text)
+                report(source, f"链接 {link.url} 指向的锚点 #{written} 在“{target.title}”页面上不存在。",
                        line=link.line, fix=_anchor_fix(link, target))
 
 

@@ -178,9 +178,9 @@ SLIPS: dict[str, Case] = {
                              [(REPORT, 3, "date", ("改为：date: 2021-07-21",))]),
     # links only the finished site can judge: now refused by the build, as `check` refuses them
     "site-path-to-no-page": Case({N: NEWS + "\n见[周道杨代表](/deputies/zhou-dao-yan/)。\n"},
-                                 [(N, 11, None, ("/deputies/zhou-dao-yan/", "不存在", "改为 ../deputies/周道杨.md"))]),
+                                 [(N, 11, None, ("/deputies/zhou-dao-yan/", "没有这个页面", "改为 ../deputies/周道杨.md"))]),
     "site-path-to-a-voice": Case({N: NEWS + "\n见[心声](/voices/ye-jian-men-zhen/)。\n"},
-                                 [(N, 11, None, ("/voices/ye-jian-men-zhen/", "不存在"))]),
+                                 [(N, 11, None, ("/voices/ye-jian-men-zhen/", "没有这个页面"))]),
     "anchor-on-another-page": Case({REPORT: BASE[REPORT] + "\n## 一、主要工作\n\n## 二、存在的问题\n",
                                     N: NEWS + "\n见[报告](../reports/work-report.md#二、主要问题)。\n"},
                                    [(N, 11, None, ("#二、主要问题", "改为 ../reports/work-report.md#二、存在的问题"))]),
@@ -469,7 +469,7 @@ def test_a_drafts_broken_link_is_a_warning(tmp_path):
     site = write_site(tmp_path / "site", {**BASE, "content/news/draft.md": draft}, SITE_YAML)
     result = run_build(site, out=tmp_path / "public")
     assert result.returncode == 0, result.stderr
-    assert "content/news/draft.md:12: 警告: （草稿，不会发布）链接 /voices/ye-jian/ 指向的 /voices/ye-jian/ 在网站上不存在。" \
+    assert "content/news/draft.md:12: 警告: （草稿，不会发布）链接 /voices/ye-jian/ 在网站上没有这个页面。" \
         in result.stderr
 
 
