@@ -627,7 +627,7 @@ def test_a_link_may_name_a_heading_by_its_text(tmp_path):
                              capture_output=True, text=True)
     errors = [line for line in checked.stderr.splitlines() if ": 错误: " in line]
     assert checked.returncode == 1 and len(errors) == 1, checked.stderr
-    assert errors[0].startswith(f"{N}:9: 错误: ") and "#qian-qi-gong-zuo" in errors[0]
+    assert errors[0].startswith(f"{N}:9: 错误: ") and "锚点 #前期工作 " in errors[0]
     # the headings the page has, as the editor sees them, and the link corrected (the build says it too)
     assert "一、前期工作回顾、二、下一步打算" in errors[0]
     assert errors[0].endswith("改为 ../reports/work-report.md#一、前期工作回顾")
