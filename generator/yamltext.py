@@ -42,7 +42,9 @@ class YamlSyntaxError(Exception):
         after it to be copied with it), else this error's hint or `general`."""
         if self.corrected is None or self.line is None:
             return (self.hint or general) + "。"
-        return f"把第 {self.line + offset} 行改为：{self.corrected.strip()}"
+        indent = len(self.corrected) - len(self.corrected.lstrip(" "))
+        where = f"（行首空 {indent} 个半角空格）" if indent else ""  # leading spaces cannot be seen in a message
+        return f"把第 {self.line + offset} 行改为{where}：{self.corrected.strip()}"
 
     def explain(self, offset: int = 0) -> str:
         """The detail, with the lines it names counted as the file counts them (`offset` lines above the YAML)."""
