@@ -498,13 +498,17 @@ class _Builder:
             site_path = "" if path in (".", "") else path + ("/" if parts.path.endswith("/") else "")
             self._written(doc, WrittenLink(url, "path", site_path, unquote(fragment)))
             return relative(site_path, entry.url) + (f"?{parts.query}" if parts.query else "") + suffix
-        written = unquote(urlsplit(url).path)  # a page's address relative to this page's (../../voices/x/)
+        self._page_address(doc, entry, url, fragment)
+        return url
+
+
+    def _page_address(self, doc: Document, entry: Entry, url: str, fragment: str) -> None:
+        """A page's address written relative to this page's (../../voices/x/): kept for linkcheck.py."""
+        written = unquote(urlsplit(url).path)
         joined = posixpath.normpath(posixpath.join(entry.url, written))
         if joined != ".." and not joined.startswith("../"):  # above the root: `check` names it
             site_path = "" if joined == "." else joined + ("/" if written.endswith("/") else "")
             self._written(doc, WrittenLink(url, "path", site_path, unquote(fragment)))
-        return url
-
 
     def _written(self, doc: Document, link: WrittenLink) -> None:
         """Keep a link for linkcheck.py, with the line that holds it."""
