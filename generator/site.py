@@ -448,12 +448,7 @@ class _Builder:
                                fix="把图片下载下来放进 media/，再从本文件所在的文件夹引用，如 ../../media/photo.jpg。")
             return None
         if target is None:
-            if url.startswith("#") and not unquote(url[1:]).isascii():  # this page's own heading, by its text
-                self._written(doc, WrittenLink(url, "self", "", heading_anchor(unquote(url[1:]))))
-                return "#" + heading_anchor(unquote(url[1:]))
-            if url.startswith("#") and len(url) > 1:
-                self._written(doc, WrittenLink(url, "self", "", unquote(url[1:])))
-            return url
+            return self._own_anchor(doc, url) if url.startswith("#") and len(url) > 1 else url
         path, fragment = target
         if fragment and path.endswith(".md") and not unquote(fragment).isascii():  # another page's heading, by its text
             fragment = heading_anchor(unquote(fragment))
@@ -501,6 +496,13 @@ class _Builder:
         self._page_address(doc, entry, url, fragment)
         return url
 
+
+    def _own_anchor(self, doc: Document, url: str) -> str:
+        """A link to this page's own anchor; one written as a heading's text goes to its pinyin id."""
+        written = unquote(url[1:])
+        anchor = written if written.isascii() else heading_anchor(written)
+        self._written(doc, WrittenLink(url, "self", "", anchor))
+        return url if written.isascii() else "#" + anchor
 
     def _page_address(self, doc: Document, entry: Entry, url: str, fragment: str) -> None:
         """A page's address written relative to this page's (../../voices/x/): kept for linkcheck.py."""
