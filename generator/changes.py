@@ -60,7 +60,7 @@ def _published_title(page: Path) -> str:
 
 def change_lines(changes: list[PageChange]) -> list[str]:
     """Up to SHOWN lines `  更新：标题（/voices/x/）`, then how many more."""
-    lines = [f"  {c.what}：{c.title}（{c.url}）" for c in changes[:SHOWN]]
+    lines = [f"  {c.what}：{' '.join(c.title.split())}（{c.url}）" for c in changes[:SHOWN]]
     if len(changes) > SHOWN:
         lines.append(f"  ……另有 {len(changes) - SHOWN} 页")
     return lines

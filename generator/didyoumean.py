@@ -50,11 +50,20 @@ def nearest_people(written: str, people: Iterable[tuple[str, str]]) -> list[tupl
     return [(name, ident) for _, name, ident in scored[:MAX_SUGGESTED]]
 
 
+def one_line(text: str) -> str:
+    """Text for a one-line message: a line break, a tab or another control character shown escaped
+    (a key or a name can hold one: `? "a\\nb"`), and a text that is only spaces quoted."""
+    if not text.isprintable():
+        return repr(text)[1:-1]
+    return text if text and text.strip() == text else f"“{text}”"
+
+
 def people_hint(found: list[tuple[str, str]]) -> str:
     """是不是 李明华（li-ming-hua）？ for the nearest people, or "" when nobody is near."""
     if not found:
         return ""
-    shown = "、".join(name if name == ident else f"{name}（id：{ident}）" for name, ident in found)
+    shown = "、".join(one_line(name) if name == ident else f"{one_line(name)}（id：{one_line(ident)}）"
+                     for name, ident in found)
     return f"是不是 {shown}？"
 
 

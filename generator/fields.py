@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .content import Document
-from .didyoumean import date_meant, nearest_field
+from .didyoumean import date_meant, nearest_field, one_line
 from .errors import Problems
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -240,17 +240,19 @@ def _unknown(doc: Document, key: str, known: tuple[str, ...], problems: Problems
     """An unknown field: the nearest known one and the line written with it, or the fields there are."""
     guess = nearest_field(key, known)
     line = doc.line_of(key)
+    shown = one_line(key)
     if guess is None:
-        problems.error(doc.path, f"未知字段 {key}：{doc.folder}/ 中的内容没有这个字段，写了也不会显示。", line=line,
-                       field=key, fix=f"删去这一行，或改用这些字段之一：{'、'.join(known)}。")
+        problems.error(doc.path, f"未知字段 {shown}：{doc.folder}/ 中的内容没有这个字段，写了也不会显示。", line=line,
+                       field=shown, fix=f"删去这一行，或改用这些字段之一：{'、'.join(known)}。")
         return
     harm = GUARDS.get(guess, "页面上不会显示它")
-    said = f"未知字段 {key}：是不是想写 {guess}？写错了它会被忽略，{harm}。"
+    said = f"未知字段 {shown}：是不是想写 {guess}？写错了它会被忽略，{harm}。"
     if guess in doc.meta:  # the right one is there too: this line is the one too many
-        problems.error(doc.path, said, line=line, field=key,
+        problems.error(doc.path, said, line=line, field=shown,
                        fix=f"删去第 {line} 行（{guess} 已经写在第 {doc.line_of(guess)} 行）。")
         return
-    problems.error(doc.path, said, line=line, field=key, fix=f"把第 {line} 行改为：{yaml_line(guess, doc.meta[key])}")
+    problems.error(doc.path, said, line=line, field=shown,
+                   fix=f"把第 {line} 行改为：{one_line(yaml_line(guess, doc.meta[key]))}")
 
 
 def yaml_line(key: str, value: Any) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote
 from typing import Any, Callable, Iterable
 
+from .didyoumean import one_line
 from .errors import Problems
 from .urls import PAGEFIND_DIR, output_path
 
@@ -96,7 +97,7 @@ def check_written_links(site: Any, routes: list, paths: set[str], problems: Prob
                 target = by_path.get(file)
             if target is not None and link.fragment and not anchors.has(target, link.fragment):
                 written = unquote(link.url.partition("#")[2])  # as the editor wrote it (a heading's text)
-                report(source, f"链接 {link.url} 指向的锚点 #{written} 在“{target.title}”页面上不存在。",
+                report(source, f"链接 {link.url} 指向的锚点 #{written} 在“{one_line(target.title)}”页面上不存在。",
                        line=link.line, fix=_anchor_fix(link, target))
 
 
@@ -120,13 +121,13 @@ def _path_fix(link: WrittenLink, source: str, routes: list) -> str:
     suffix = f"#{link.fragment}" if link.fragment else ""
     if route.entry is not None:
         written = posixpath.relpath(route.entry.source, posixpath.dirname(source)) + suffix
-        return f"是不是“{route.title}”（/{route.url}）？{how}：把 {link.url} 改为 {written}"
-    return f"是不是“{route.title}”？把 {link.url} 改为 /{route.url}{suffix}"
+        return f"是不是“{one_line(route.title)}”（/{route.url}）？{how}：把 {link.url} 改为 {written}"
+    return f"是不是“{one_line(route.title)}”？把 {link.url} 改为 /{route.url}{suffix}"
 
 
 def _anchor_fix(link: WrittenLink, target: Any) -> str:
     """The headings the page has, written as editors write anchors (heading text), the nearest first."""
-    headings = [text for _, _, text in target.toc]
+    headings = [one_line(text) for _, _, text in target.toc]
     if not headings:
         return "那个页面没有小标题：去掉链接中 # 和后面的部分。"
     written = unquote(link.url.partition("#")[2])

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import fields as schema
 from .config import SiteConfig
-from .didyoumean import nearest_people, people_hint
+from .didyoumean import nearest_people, one_line, people_hint
 from .content import Document
 from .errors import Problem, Problems
 from .linkcheck import WrittenLink
@@ -281,7 +281,7 @@ class _Builder:
             corrected = schema.yaml_line(field_name, items)
         else:
             corrected = schema.yaml_line(field_name, meant)
-        return f"{people_hint(found)}是的话，把第 {line} 行改为：{corrected} （若都不是：{fix}。）"
+        return f"{people_hint(found)}是的话，把第 {line} 行改为：{one_line(corrected)} （若都不是：{fix}。）"
 
     def name_ref(self, doc: Document, name: str | None, entry: Entry) -> Person | None:
         """A citizen's or reporter's name links to a person only when exactly one has it."""

@@ -96,3 +96,14 @@ def test_past_twenty_pages_the_rest_are_counted(tmp_path):
     lines = summary(result)
     written = int(result.stdout.split("写入 ")[1].split(" 页")[0])
     assert len(lines) == 21 and lines[-1] == f"  ……另有 {written - 20} 页"
+
+
+def test_check_names_the_command_that_publishes(tmp_path):
+    """After the README's set-up the command is `.venv/bin/python build.py`: messages say that, not `python`."""
+    site = write_site(tmp_path / "site", {"content/sessions/1-1.md": SESSION})
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "check", "--site", str(site)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().endswith("可以发布：.venv/bin/python build.py build")
+    usage = subprocess.run([sys.executable, str(PROJECT / "build.py"), "build", "--bogus"], capture_output=True, text=True)
+    assert "运行 .venv/bin/python build.py -h 查看用法" in usage.stderr
