@@ -38,6 +38,7 @@ from .config import load_config
 from .content import Parsed, check_media, discover, discover_assets, read_documents, read_parsed
 from .errors import BuildFailed, Problems
 from .inputs import PROJECT_DIR, china_today
+from .linkcheck import check_written_links
 from .markdown import MarkdownRenderer, Rendered
 from .models import Entry, Site
 from .render import OutputFile, make_environment, render_route, render_context
@@ -93,6 +94,7 @@ class BuildOutput:
     kinds: dict[str, str] = field(default_factory=dict)  # page path -> content folder, or "lists"
     routes: list[Route] = field(default_factory=list)  # every page, as planned (discovery_files reuses them)
     parts: dict[str, Any] = field(default_factory=dict)  # what update.BuildState is made of (pipeline builds)
+    titles: dict[str, str] = field(default_factory=dict)  # page path -> its title (the build's list of changes)
 
 
 @dataclass
@@ -321,6 +323,8 @@ class Builder:
                                      content_files=frozenset(rel for _, rel, _ in found)), problems)
         routes = plan(site)
         check_collisions(routes, problems)
+        check_written_links(site, routes, {r.path for r in routes} | {media_at.get(r, r) for r in static}, problems,
+                            theme_dirs(self.site_dir, "templates"), lambda: _discovery_paths(site, routes))
         if problems:
             raise BuildFailed(problems)
         versions = {rel: self._asset(rel, path) for rel, path in static.items()}
@@ -392,7 +396,8 @@ class Builder:
                          for rel, path in sorted(static.items())]
         kinds = {r.path: r.entry.folder if r.entry else "lists" for r in routes}
         counts = Counter(kinds.values())
-        output = BuildOutput(files, counts, problems, len(todo), reused, site, kinds, routes)
+        output = BuildOutput(files, counts, problems, len(todo), reused, site, kinds, routes,
+                             titles={r.path: r.title for r in routes})
         if self.output_dir is not None:  # what the next run needs to update this build in place
             output.parts = {"sources": sources, "prints": prints, "common": common, "chains": chains,
                             "assets": assets, "asset_files": files[len(pages):], "digests": digests,
@@ -428,6 +433,9 @@ class Builder:
         for parsed, doc in docs:
             self._parsed[doc.path] = parsed
             kept.digests[doc.path] = doc.digest
+        model = kept.output.site
+        check_written_links(model, kept.routes, {f.path for f in kept.output.files}, problems,
+                            theme_dirs(self.site_dir, "templates"), lambda: _discovery_paths(model, kept.routes))
         if problems:
             raise BuildFailed(problems)
         changed = {e.source for e in updated}
@@ -452,7 +460,8 @@ class Builder:
                 self._pages[route.path] = (print_, fresh[route.path])
         old = kept.output
         files = [fresh.get(f.path, f) for f in old.files]
-        output = BuildOutput(files, old.counts, problems, len(fresh), len(kept.routes) - len(fresh), site, old.kinds)
+        output = BuildOutput(files, old.counts, problems, len(fresh), len(kept.routes) - len(fresh), site, old.kinds,
+                             titles=old.titles)
         kept.output = output
         self._kept = kept
         return output
@@ -507,6 +516,12 @@ def _media_paths(media: frozenset[str], problems: Problems) -> dict[str, str]:
             problems.error(rel, f"与 {other} 发布后是同一个地址 /{path}（网址中的中文写成拼音）。",
                            fix="改其中一个文件的文件名。")
     return published
+
+
+def _discovery_paths(site: Site, routes: list[Route]) -> list[str]:
+    """The feeds, sitemap and open-data files a site publishes (asked for only when a link misses a page)."""
+    from .discovery import discovery_files
+    return [f.path for f in discovery_files(site, routes)]
 
 
 def _serial(chunk: Callable[[list[int]], list], todo: list[int]) -> Iterable[list]:

@@ -7,7 +7,8 @@ plus what only the finished pages show —
   HTML, and the theme's own; a link to this site's base_url counts as internal);
 - every media/ file a page uses exists;
 - every media/ file is used (warning);
-- no two pages of one kind share a title (warning).
+- no two pages of one kind share a title (warning);
+- Chinese text has no half-width punctuation or stray spaces (warning, copycheck.py; `--fix` corrects it).
 
 Errors name the content file and, where it can be found, the line. Nothing is
 written: the pages are built in memory, with the feeds, sitemap and open-data
@@ -210,4 +211,6 @@ def check(site_dir: Path) -> Problems:
             else:
                 problems.warn(e.source, f"标题“{title}”与 {others} 相同。", field="title",
                               fix="同类内容的标题最好各不相同，方便读者区分。")
+    from .copycheck import lint_site
+    lint_site(site_dir, problems)
     return problems

@@ -18,6 +18,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
+from . import RUN
+from .changes import change_lines
 from .errors import BuildFailed
 from .import_command import add_parser as add_import_parser, cmd_import
 from .scaffold import KINDS, ScaffoldError, scaffold
@@ -123,20 +125,41 @@ def in_chinese(message: str) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse, speaking Chinese: its help and its usage errors."""
+
+    HEADINGS = (("usage: ", "用法："), ("options:", "选项："), ("positional arguments:", "参数："))
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="显示这份说明")
+
+    def format_usage(self) -> str:
+        return self._chinese(super().format_usage())
+
+    def format_help(self) -> str:
+        return self._chinese(super().format_help())
+
+    def _chinese(self, text: str) -> str:
+        for english, chinese in self.HEADINGS:
+            text = text.replace(english, chinese)
+        return text
+
     def error(self, message: str) -> None:  # usage errors: exit 2, in Chinese
         self.print_usage(sys.stderr)
-        print(f"用法错误：{in_chinese(message)}。运行 python build.py -h 查看用法。", file=sys.stderr)
+        print(f"用法错误：{in_chinese(message)}。运行 {RUN} -h 查看用法。", file=sys.stderr)
         raise SystemExit(2)
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python build.py", description="区人大网站生成器")
+    parser = _Parser(prog=RUN, description="区人大网站生成器（编辑指南：docs/编辑指南.md）")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     b = sub.add_parser("build", help="生成整个网站")
     b.add_argument("--site", type=Path, default=PROJECT_DIR, help="网站文件夹（含 site.yaml 和 content/），默认是本项目")
     b.add_argument("--out", type=Path, default=None, help="输出文件夹，默认是网站文件夹中的 public/")
     b.add_argument("--drafts", action="store_true", help="同时发布草稿和未到日期的内容（带醒目标记），供预览")
-    b.add_argument("--today", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
+    b.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                   help="把这一天当作今天（北京时间），看定时发布的内容在那天会怎样发布；默认是今天")
     s = sub.add_parser("serve", help="本地预览：保存即更新，浏览器自动刷新")
     s.add_argument("--site", type=Path, default=PROJECT_DIR, help="网站文件夹，默认是本项目")
     s.add_argument("--port", type=_port, default=8000, help="端口，默认 8000")
@@ -146,8 +169,9 @@ def make_parser() -> argparse.ArgumentParser:
                    "resolution（决议决定）、appointment（人事任免）、notice（通知公告）")
     n.add_argument("name", help="标题或姓名（中文名会转成拼音作为文件名）")
     n.add_argument("--site", type=Path, default=PROJECT_DIR, help="网站文件夹，默认是本项目")
-    n.add_argument("--today", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
-    c = sub.add_parser("check", help="发布前的严格检查")
+    n.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                   help="新文件中填写的日期，默认是今天")
+    c = sub.add_parser("check", help="发布前的严格检查（含中文标点检查）")
     c.add_argument("--site", type=Path, default=PROJECT_DIR, help="网站文件夹，默认是本项目")
     add_import_parser(sub, PROJECT_DIR)
     p = sub.add_parser("publish", help="把生成好的网站发布到 site.yaml 中声明的目标（只传改动的文件）")
@@ -157,6 +181,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="只列出会上传、删除哪些文件，不做任何改动")
     p.add_argument("--yes", action="store_true", help="确认删除较多的文件（超过 max_deletes 或全站四分之一时需要）")
     p.add_argument("--today", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
+    c.add_argument("--fix", action="store_true",
+                   help="先自动改正正文和文字字段里的标点（中文里的半角逗号、问号、括号等），列出改了哪些，再检查")
     return parser
 
 
@@ -210,6 +236,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     progress.close()
     _print_problems(result.warnings)
     print(summary_line(result.written, result.unchanged, len(result.warnings), result.seconds, str(result.out)))
+    for line in change_lines(result.changes):
+        print(line)
     return 0
 
 
@@ -271,6 +299,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not _site_ok(args.site):
         return 2
     started = time.perf_counter()
+    if args.fix:
+        _fix_copy(args.site)
     try:
         from .check import check  # the Builder and its libraries: not needed by a no-change build
 
@@ -289,8 +319,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"检查未通过：{len(problems.errors)} 个错误，{len(problems.warnings)} 个警告（{seconds:.2f} 秒）。"
               f"改好后再运行一次。", file=sys.stderr)
         return 1
-    print(f"检查通过：没有错误，{len(problems.warnings)} 个警告（{seconds:.2f} 秒）。可以发布：python build.py build")
+    print(f"检查通过：没有错误，{len(problems.warnings)} 个警告（{seconds:.2f} 秒）。可以发布：{RUN} build")
     return 0
+
+
+def _fix_copy(site: Path) -> None:
+    """`check --fix`: correct the prose of the content files, saying what changed where."""
+    from .copycheck import fix_site
+    done = fix_site(site)
+    for rel, fix in done:
+        what, sentence = fix.said()
+        print(f"已改正 {rel}:{fix.line}：{what}。现在是：{sentence}")
+    files = len({rel for rel, _ in done})
+    print(f"已改正 {len(done)} 行（{files} 个文件）。" if done else "标点没有要改正的地方。")
 
 
 def cmd_publish(args: argparse.Namespace) -> int:

@@ -121,8 +121,9 @@ def parse_config(text: str) -> tuple[SiteConfig | None, Problems]:
     try:
         data, lines = yamltext.load(text)
     except yamltext.YamlSyntaxError as exc:
-        problems.error(CONFIG_FILE, f"YAML 格式有误：{exc.explain()}", line=exc.line,
-                       fix="检查缩进、冒号后的空格和引号是否成对。")
+        for each in exc.all():
+            problems.error(CONFIG_FILE, f"YAML 格式有误：{each.explain()}。", line=each.line,
+                           fix=each.fix(0, "检查缩进、冒号后的空格和引号是否成对"))
         return None, problems
     if not isinstance(data, dict):
         problems.error(CONFIG_FILE, "site.yaml 应是“键: 值”的列表。", line=1,

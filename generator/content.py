@@ -81,9 +81,10 @@ def parse_document(path: str, folder: str, raw: bytes, problems: Problems) -> Do
     try:
         meta, key_lines = yamltext.load("\n".join(lines[1:end]))
     except yamltext.YamlSyntaxError as exc:
-        problems.error(path, f"front matter 的 YAML 格式有误：{exc.explain(offset=1)}",
-                       line=exc.line + 1 if exc.line else None,
-                       fix="检查缩进、冒号后的空格和引号是否成对；含冒号的文字要加引号。")
+        for each in exc.all():
+            problems.error(path, f"front matter 的 YAML 格式有误：{each.explain(offset=1)}。",
+                           line=each.line + 1 if each.line else None,
+                           fix=each.fix(1, "检查缩进、冒号后的空格和引号是否成对；含冒号的文字要加引号"))
         return None
     if meta is None:
         meta = {}
@@ -93,6 +94,8 @@ def parse_document(path: str, folder: str, raw: bytes, problems: Problems) -> Do
         return None
     field_lines = {"/".join(map(str, k)): v + 1 for k, v in key_lines.items() if len(k) == 1 or
                    (len(k) <= 3 and not isinstance(k[1], str))}  # a field's items, and their keys
+    field_lines.update({f"{k[0]}[{k[1]}]": v + 1 for k, v in key_lines.items()  # list items: people[1]
+                        if len(k) == 2 and isinstance(k[1], int)})
     doc_id = Path(path).name[:-3]
     return Document(folder=folder, id=doc_id, path=path, meta={str(k): v for k, v in meta.items()},
                     lines=field_lines, body="\n".join(lines[end + 1:]), body_line=end + 2)

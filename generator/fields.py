@@ -13,6 +13,7 @@ from typing import Any
 
 from .config import nearest
 from .content import Document
+from .didyoumean import date_meant, nearest_field, one_line
 from .errors import Problems
 from .models import APPOINTMENT_ACTIONS
 
@@ -163,7 +164,9 @@ def _check(doc: Document, spec: Field, value: Any, problems: Problems) -> Any:
             except ValueError:
                 bad(f"“{text}”不是存在的日期。", "检查月份和日期，写成 YYYY-MM-DD，如 2021-07-21。")
                 return None
-        bad(f"日期“{text}”格式不对。", "写成 YYYY-MM-DD，如 2021-07-21。")
+        meant = date_meant(text)
+        bad(f"日期“{text}”格式不对，要写成 YYYY-MM-DD。",
+            f"把第 {line} 行改为：{spec.name}: {meant}" if meant else "写成 YYYY-MM-DD，如 2021-07-21。")
         return None
     if spec.kind == "bool":
         if isinstance(value, bool):
@@ -245,7 +248,7 @@ def _entries(doc: Document, name: str, value: Any, problems: Problems) -> tuple[
         for key in item:
             if key not in {k for k, _, _ in ENTRY_KEYS}:
                 guess = nearest(str(key), tuple(k for k, _, _ in ENTRY_KEYS))
-                problems.warn(doc.path, f"未知的键 {key}，已忽略。", line=doc.line_within(name, index, key),
+                problems.error(doc.path, f"未知的键 {key}。", line=doc.line_within(name, index, key),
                               field=f"{where} {key}", fix=f"是不是想写 {guess}？" if guess else
                               f"可用的键：{'、'.join(k for k, _, _ in ENTRY_KEYS)}")
         if all(clean[k] for k, required, _ in ENTRY_KEYS if required):
@@ -266,15 +269,16 @@ def _shown(value: Any) -> str:
     return f"“{text[:40]}{'…' if len(text) > 40 else ''}”"
 
 
-# Fields whose misspelling is an error, not a warning: ignoring it would publish what the editor held back.
-GUARDS = {"draft": "草稿就会被发布。"}
+# Fields whose misspelling, ignored, would do harm: said in so many words.
+GUARDS = {"draft": "草稿就会被发布"}
 
 
 def validate(doc: Document, problems: Problems) -> dict[str, Any]:
     """Check a document's front matter against its folder's schema.
 
-    Returns every known field (None where absent or invalid); unknown fields
-    are warned about with the nearest known name, since they are usually typos.
+    Returns every known field (None where absent or invalid). An unknown field is an
+    error naming the nearest known one: ignored, a misspelt `reportor:` would publish
+    the page without what the editor wrote in it.
     """
     specs = fields_of(doc.folder)
     known = tuple(s.name for s in specs)
@@ -286,7 +290,7 @@ def validate(doc: Document, problems: Problems) -> dict[str, Any]:
                 problems.error(doc.path, f"必填字段 {spec.name} 是空的。", line=doc.line_of(spec.name),
                                field=spec.name, fix=f"在 {spec.name}: 后面填写{spec.help or '内容'}。")
             elif spec.required:
-                guess = next((k for k in doc.meta if k not in known and nearest(k, (spec.name,))), None)
+                guess = next((k for k in doc.meta if k not in known and nearest_field(k, (spec.name,))), None)
                 hint = f"（是不是把 {spec.name} 写成了 {guess}？）" if guess else ""
                 problems.error(doc.path, f"缺少必填字段 {spec.name}{hint}。", line=1, field=spec.name,
                                fix=f"在 front matter 中加上 {spec.name}: …（{spec.help}）。")
@@ -295,16 +299,51 @@ def validate(doc: Document, problems: Problems) -> dict[str, Any]:
         values[spec.name] = _check(doc, spec, raw, problems)
     for key in doc.meta:
         if key not in known:
-            guess = str(key).lower() if str(key).lower() in known else nearest(key, known)
-            if guess in GUARDS:  # ignored, a misspelt draft: true would publish a draft
-                problems.error(doc.path, f"未知字段 {key}：是不是想写 {guess}？写错了它会被忽略，{GUARDS[guess]}",
-                               line=doc.line_of(key), field=key, fix=f"改为 {guess}:（全小写）。")
-                continue
-            problems.warn(doc.path, f"未知字段 {key}，已忽略。", line=doc.line_of(key), field=key,
-                          fix=f"是不是想写 {guess}？" if guess else f"可用字段：{'、'.join(known)}")
+            _unknown(doc, key, known, problems)
     slug = values.get("slug")
     if slug is not None and not SLUG_RE.match(slug):
         problems.error(doc.path, f"slug “{slug}” 含有不允许的字符。", line=doc.line_of("slug"), field="slug",
                        fix="slug 只能用小写英文字母、数字和连字符（-），如 work-report-2021。")
         values["slug"] = None
     return values
+
+
+def _unknown(doc: Document, key: str, known: tuple[str, ...], problems: Problems) -> None:
+    """An unknown field: the nearest known one and the line written with it, or the fields there are."""
+    guess = nearest_field(key, known)
+    line = doc.line_of(key)
+    shown = one_line(key)
+    if guess is None:
+        problems.error(doc.path, f"未知字段 {shown}：{doc.folder}/ 中的内容没有这个字段，写了也不会显示。", line=line,
+                       field=shown, fix=f"删去这一行，或改用这些字段之一：{'、'.join(known)}。")
+        return
+    harm = GUARDS.get(guess, "页面上不会显示它")
+    said = f"未知字段 {shown}：是不是想写 {guess}？写错了它会被忽略，{harm}。"
+    if guess in doc.meta:  # the right one is there too: this line is the one too many
+        problems.error(doc.path, said, line=line, field=shown,
+                       fix=f"删去第 {line} 行（{guess} 已经写在第 {doc.line_of(guess)} 行）。")
+        return
+    problems.error(doc.path, said, line=line, field=shown,
+                   fix=f"把第 {line} 行改为：{one_line(yaml_line(guess, doc.meta[key]))}")
+
+
+def yaml_line(key: str, value: Any) -> str:
+    """A front-matter line as an editor would write it: `reporter: 记者 张三`, `topics: [教育, 医疗卫生]`."""
+    if isinstance(value, list):
+        return f"{key}: [{', '.join(_scalar(v) for v in value)}]"
+    return f"{key}: {_scalar(value)}"
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, int, float)):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
+    text = str(value)
+    if not text or ": " in text or " #" in text or text[0] in "[]{}#&*!|>'\"%@`,-?:" or text != text.strip():
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text

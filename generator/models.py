@@ -326,6 +326,8 @@ class Site:
     by_person: dict[str, list[Entry]] = field(default_factory=dict)
     by_topic: dict[str, list[Entry]] = field(default_factory=dict)
     drafts_shown: bool = False
+    # the site-path links and #anchors of each content file's body, checked once every page is known (linkcheck.py)
+    links: dict[str, tuple[Entry, dict[str, object]]] = field(default_factory=dict)
 
     def session_items(self, session: Session) -> list[Entry]:
         return self.by_session.get(session.source, [])

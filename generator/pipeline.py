@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .cache import CACHE_DIR, Store, fingerprint
+from .changes import PageChange, page_changes
 from .errors import Problem
 from .inputs import china_today, input_signature, input_stats
 from .writer import Published, Stage, check_output_dir, output_lock, write_site, written_token
@@ -48,6 +49,7 @@ class BuildResult:
     written: Counter = field(default_factory=Counter)  # pages new or changed since the last publish, by kind
     unchanged: int = 0  # pages byte for byte as already published
     in_place: bool = False  # made by updating the last build (update.py)
+    changes: list[PageChange] = field(default_factory=list)  # pages written or removed, by title
 
 
 def unchanged_pages(published: Published, kinds: dict[str, str], files: list) -> set[str]:
@@ -92,6 +94,8 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
             if made is None:
                 made = _full(site_dir, out, include_drafts, day, jobs, progress, published, stats, stage)
             same = unchanged_pages(published, made.kinds, made.files)  # for the summary line
+            changes = page_changes([p for p in made.kinds if p not in same], made.titles, made.kinds,
+                                   (published.state or {}).get("out", ()), out)  # before the old pages go
             changed = write_site(out, made.files, published=published)
         finally:
             stage.close()
@@ -102,7 +106,7 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
     return BuildResult(out=out, counts=made.counts, files=len(made.files), changed=changed,
                        warnings=made.warnings, seconds=time.perf_counter() - started,
                        written=Counter(k for path, k in made.kinds.items() if path not in same),
-                       unchanged=len(same), in_place=made.in_place)
+                       unchanged=len(same), in_place=made.in_place, changes=changes)
 
 
 def _keep_state(store: Store, name: str, made: "Made", token: str | None) -> None:
@@ -128,6 +132,7 @@ class Made:
     state: Any = None  # update.BuildState, for the next build
     in_place: bool = False
     delta: Any = None  # update.Delta: what an update in place changed of `state`
+    titles: dict[str, str] = field(default_factory=dict)  # page path -> title
 
 
 def _in_place(site_dir: Path, store: Store, name: str, published: Published, day: dt.date,
@@ -160,7 +165,7 @@ def _in_place(site_dir: Path, store: Store, name: str, published: Published, day
     state.stats = updated.delta.stats = stats
     updated.delta.base = delta.base if delta is not None else state_token
     return Made(updated.files, Counter(state.kinds.values()), updated.warnings, state.kinds, state, True,
-                merge(delta, updated.delta))
+                merge(delta, updated.delta), {r.path: r.title for r in state.routes})
 
 
 def _full(site_dir: Path, out: Path, include_drafts: bool, day: dt.date, jobs: int | None,
@@ -179,7 +184,7 @@ def _full(site_dir: Path, out: Path, include_drafts: bool, day: dt.date, jobs: i
     files = result.files + _discovery(result) + index
     builder.save()  # before publishing (with the feeds' memo): good for the next run even if that fails
     state = capture(result, builder._model, stats, day, search)
-    return Made(files, result.counts, result.problems.warnings, result.kinds, state)
+    return Made(files, result.counts, result.problems.warnings, result.kinds, state, titles=result.titles)
 
 
 def _discovery(result: Any) -> list:

@@ -21,8 +21,10 @@ from urllib.parse import unquote, urlsplit
 from . import committee
 from . import fields as schema
 from .config import SiteConfig
+from .didyoumean import nearest_people, one_line, people_hint
 from .content import Document
 from .errors import Problem, Problems
+from .linkcheck import WrittenLink
 from .markdown import MarkdownRenderer, Rendered, finalize, heading_anchor, split_target, summary_text
 from .models import (ROLE_FOR_KIND, Appointment, Entry, News, Notice, Page, Person, Report, Resolution, Session,
                      Site, Suggestion, Topic, Voice)
@@ -77,6 +79,8 @@ class _Builder:
         self.sessions: dict[str, Session] = {}
         self.people_by_id: dict[str, Person] = {}
         self.people_by_name: dict[str, list[Person]] = {}
+        # content file -> its entry, and the links of its body only the routes can judge (linkcheck.py)
+        self.links: dict[str, tuple[Entry, dict[str, WrittenLink]]] = {}
 
     # -- helpers ------------------------------------------------------------
     def visible(self, entry: Entry) -> bool:
@@ -216,18 +220,21 @@ class _Builder:
         return session
 
     def person_ref(self, doc: Document, field_name: str, who: str, role: str | None,
-                   entry: Entry, *, voice: bool = True, line: int | None = None, hint: str = "") -> Person | None:
+                   entry: Entry, *, voice: bool = True, index: int | None = None, line: int | None = None,
+                   hint: str = "") -> Person | None:
         """Resolve a person by id or name; `role` restricts to 人大代表 / 政协委员.
 
         `voice` is False for a suggestion's deputies, whose fixes cannot mention a voice's kind;
-        `line` is where the name is written, when not on the field's own line (an item of a list);
-        `hint` ends the fix of a name that matches nobody.
+        `index`: the item of a list field (people, deputies) `who` is; `line` is where the name is
+        written, when not on the field's own line; `hint` ends the fix of a name that matches nobody.
         """
         by_id = self.people_by_id.get(who)
         # Both ways at once: an id that is also someone else's name (周道杨.md and another file
         # with name: 周道杨) names two people, and the contract makes that an error, not a guess.
         candidates = list({id(p): p for p in ([by_id] if by_id else []) + self.people_by_name.get(who, [])}.values())
-        line = line or doc.line_of(field_name)
+        if line is None:
+            line = doc.lines.get(f"{field_name}[{index}]", doc.line_of(field_name)) if index is not None \
+                else doc.line_of(field_name)
         matching = [p for p in candidates if role is None or p.role == role]
         if not matching:
             if candidates and not any(p.role for p in candidates):
@@ -243,10 +250,12 @@ class _Builder:
                 return None  # the person's file is there but did not load: that error says it, once
             else:
                 where = f"{role}" if role else "人"
+                fix = (f"先在 content/deputies/ 中为此人建立文件，或改写已有{where}的 id 或姓名"
+                       + ("；若发言人是市民，把 kind 改为 市民" if role and voice else ""))
                 self.problems.error(doc.path, f"deputies/ 中找不到名为或 id 为“{who}”的{where}。",
                                     line=line, field=field_name,
-                                    fix=f"先在 content/deputies/ 中为此人建立文件，或改写已有{where}的 id 或姓名"
-                                        + ("；若发言人是市民，把 kind 改为 市民。" if role and voice else "。") + hint)
+                                    fix=self._nearest_fix(doc, field_name, who, role, index, line, fix) if not hint
+                                    else self._nearest_hint(who, role) + fix + "。" + hint)
             return None
         if len(matching) > 1:
             ids = "、".join(p.id for p in matching)
@@ -262,6 +271,30 @@ class _Builder:
         person = matching[0]
         self._check_link(doc, entry, person, field_name, line)
         return person
+
+    def _nearest_fix(self, doc: Document, field_name: str, who: str, role: str | None, index: int | None,
+                     line: int, fix: str) -> str:
+        """The fix for a name that matches nobody: the nearest people of the role, and the line corrected."""
+        people = [p for p in self.people_by_id.values() if role is None or p.role == role]
+        found = nearest_people(who, ((p.name, p.id) for p in people))
+        if not found:
+            return fix + "。"
+        name, ident = found[0]
+        meant = name if len(self.people_by_name.get(name, [])) == 1 else ident  # a shared name: the id
+        items = list(self.values[doc.path].get(field_name) or ()) if index is not None else []
+        if index is not None and doc.lines.get(f"{field_name}[{index}]", line) != doc.line_of(field_name):
+            corrected = f"- {meant}"  # a list written one item per line
+        elif index is not None and index < len(items):
+            items[index] = meant
+            corrected = schema.yaml_line(field_name, items)
+        else:
+            corrected = schema.yaml_line(field_name, meant)
+        return f"{people_hint(found)}是的话，把第 {line} 行改为：{one_line(corrected)} （若都不是：{fix}。）"
+
+    def _nearest_hint(self, who: str, role: str | None) -> str:
+        """Whom a name that matches nobody may mean, as the start of a fix ("" when nobody is near)."""
+        found = nearest_people(who, ((p.name, p.id) for p in self.people_by_id.values() if role is None or p.role == role))
+        return f"{people_hint(found)}是的话，改写为其 id 或姓名；" if found else ""
 
     def name_ref(self, doc: Document, name: str | None, entry: Entry) -> Person | None:
         """A citizen's or reporter's name links to a person only when exactly one has it."""
@@ -314,7 +347,8 @@ class _Builder:
             entry.speaker = self.name_ref(doc, values["speaker"], entry)
         elif isinstance(entry, News):
             entry.session = self.session_ref(doc, values["session"], entry)
-            people = [self.person_ref(doc, "people", who, None, entry) for who in values["people"] or ()]
+            people = [self.person_ref(doc, "people", who, None, entry, index=i)
+                      for i, who in enumerate(values["people"] or ())]
             entry.people = tuple(dict.fromkeys(p for p in people if p))
         elif isinstance(entry, Suggestion):
             self._resolve_suggestion(doc, entry, values)
@@ -324,8 +358,8 @@ class _Builder:
     def _resolve_suggestion(self, doc: Document, entry: Suggestion, values: dict[str, Any]) -> None:
         entry.session = self.session_ref(doc, values["session"], entry)
         entry.date = entry.session.start if entry.session else dt.date.min
-        people = [self.person_ref(doc, "deputies", who, "人大代表", entry, voice=False)
-                  for who in values["deputies"] or ()]
+        people = [self.person_ref(doc, "deputies", who, "人大代表", entry, voice=False, index=i)
+                  for i, who in enumerate(values["deputies"] or ())]
         found = [p for p in people if p]
         entry.deputies = tuple(dict.fromkeys(found))
         if len(entry.deputies) < len(found):
@@ -352,6 +386,7 @@ class _Builder:
     # -- pass 3: bodies -----------------------------------------------------
     def body(self, path: str, renderer: MarkdownRenderer) -> None:
         entry, doc = self.entries[path], self.docs[path]
+        self.links[path] = (entry, {})
         text, answer = doc.body, ""
         if isinstance(entry, Suggestion):
             text, answer = _split_answer(doc.body)
@@ -428,9 +463,7 @@ class _Builder:
                                fix="把图片下载下来放进 media/，再从本文件所在的文件夹引用，如 ../../media/photo.jpg。")
             return None
         if target is None:
-            if url.startswith("#") and not unquote(url[1:]).isascii():  # this page's own heading, by its text
-                return "#" + heading_anchor(unquote(url[1:]))
-            return url
+            return self._own_anchor(doc, url) if url.startswith("#") and len(url) > 1 else url
         path, fragment = target
         if fragment and path.endswith(".md") and not unquote(fragment).isascii():  # another page's heading, by its text
             fragment = heading_anchor(unquote(fragment))
@@ -455,6 +488,8 @@ class _Builder:
             if not self.visible(linked):
                 self._check_link(doc, entry, linked, None, line())
                 return None
+            if fragment:
+                self._written(doc, WrittenLink(url, "entry", linked.source, unquote(fragment)))
             return relative(linked.url + suffix, entry.url)
         if path.startswith("media/"):
             if path not in self.data.media:
@@ -471,8 +506,33 @@ class _Builder:
         if url.startswith("/"):  # the site's root, wherever it is published (a sub-path of base_url)
             parts = urlsplit(url)
             site_path = "" if path in (".", "") else path + ("/" if parts.path.endswith("/") else "")
+            self._written(doc, WrittenLink(url, "path", site_path, unquote(fragment)))
             return relative(site_path, entry.url) + (f"?{parts.query}" if parts.query else "") + suffix
+        self._page_address(doc, entry, url, fragment)
         return url
+
+
+    def _own_anchor(self, doc: Document, url: str) -> str:
+        """A link to this page's own anchor; one written as a heading's text goes to its pinyin id."""
+        written = unquote(url[1:])
+        anchor = written if written.isascii() else heading_anchor(written)
+        self._written(doc, WrittenLink(url, "self", "", anchor))
+        return url if written.isascii() else "#" + anchor
+
+    def _page_address(self, doc: Document, entry: Entry, url: str, fragment: str) -> None:
+        """A page's address written relative to this page's (../../voices/x/): kept for linkcheck.py."""
+        written = unquote(urlsplit(url).path)
+        joined = posixpath.normpath(posixpath.join(entry.url, written))
+        if joined != ".." and not joined.startswith("../"):  # above the root: `check` names it
+            site_path = "" if joined == "." else joined + ("/" if written.endswith("/") else "")
+            self._written(doc, WrittenLink(url, "path", site_path, unquote(fragment)))
+
+    def _written(self, doc: Document, link: WrittenLink) -> None:
+        """Keep a link for linkcheck.py, with the line that holds it."""
+        links = self.links[doc.path][1]
+        if link.url not in links:
+            line = next((doc.body_line + i for i, text in enumerate(doc.body.split("\n")) if link.url in text), None)
+            links[link.url] = WrittenLink(link.url, link.kind, link.target, link.fragment, line)
 
 
 HEADING_ID = re.compile(r'<h([1-6])\b[^>]*\bid="([^"]*)"')
@@ -522,7 +582,7 @@ def build_site(data: BuildInput, problems: Problems, renderer: MarkdownRenderer 
         memo[MODEL] = (b, renderer, before, found)
 
     shown = [e for e in b.entries.values() if b.visible(e)]
-    site = Site(config=data.config, topics=list(b.topics.values()), drafts_shown=data.include_drafts)
+    site = Site(config=data.config, topics=list(b.topics.values()), drafts_shown=data.include_drafts, links=b.links)
     newest = lambda e: (-e.sort_date.toordinal(), e.title, e.id)  # noqa: E731
     site.sessions = sorted((e for e in shown if isinstance(e, Session)), key=newest)
     site.voices = sorted((e for e in shown if isinstance(e, Voice)), key=newest)

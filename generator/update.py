@@ -106,7 +106,7 @@ class Delta:
     """
 
     base: str | None  # the token of the build whose whole state this continues
-    entries: dict[str, tuple] = field(default_factory=dict)  # file -> (html, toc, summary, answer_html)
+    entries: dict[str, tuple] = field(default_factory=dict)  # file -> (html, toc, summary, answer_html, links)
     digests: dict[str, str] = field(default_factory=dict)
     found: dict[str, list[Problem]] = field(default_factory=dict)
     prints: dict[int, str] = field(default_factory=dict)
@@ -123,11 +123,12 @@ class Delta:
         return len(self.entries) + len(self.shards) + len(self.prints) // 8
 
     def replay(self, state: BuildState) -> None:
-        for rel, (html, toc, summary, answer) in self.entries.items():
+        for rel, (html, toc, summary, answer, links) in self.entries.items():
             entry = state.entries[rel]
             entry.html, entry.toc, entry.summary = html, toc, summary
             if isinstance(entry, Suggestion):
                 entry.answer_html = answer
+            state.site.links[rel] = (entry, links)
         state.digests.update(self.digests)
         state.found.update(self.found)
         for n, mark in self.prints.items():
@@ -177,6 +178,8 @@ def apply(state: BuildState, site_dir: Path, changed: list[str], published: Publ
     Raises NotInPlace when a file's front matter changed or it no longer parses cleanly, and
     BuildFailed for errors in the edited bodies (the state is then not to be saved).
     """
+    from .builder import theme_dirs
+    from .linkcheck import check_written_links
     from .searchdocs import indexed, search_doc
     from .site import BuildInput, _Builder, _excuse_drafts
 
@@ -208,6 +211,12 @@ def apply(state: BuildState, site_dir: Path, changed: list[str], published: Publ
         b.body(rel, renderer)
         state.found[rel] = _excuse_drafts(problems.items[start:], {rel} if entry.draft and not site.drafts_shown else set())
         state.digests[rel] = docs[rel].digest
+    for rel in docs:  # the links of the new bodies that only the whole site can judge (linkcheck.py)
+        site.links[rel] = b.links[rel]
+    published_paths = set(published.intact)
+    check_written_links(site, state.routes, published_paths, problems, theme_dirs(site_dir, "templates"))
+    for rel in docs:  # a link problem belongs to its file's body, like the others of pass 3
+        state.found[rel] += [p for p in problems.items if p.path == rel and p not in state.found[rel]]
     gone = {p for rel in docs for p in old_found[rel]}
     everything = Problems([p for p in state.problems if p not in gone] + [p for rel in docs for p in state.found[rel]])
     if everything:
@@ -215,7 +224,7 @@ def apply(state: BuildState, site_dir: Path, changed: list[str], published: Publ
     state.problems = [p for p in everything.items if p.warning]
     index_files = dict(state.search.files)
     files, rendered, marks = _files(state, docs, old_docs, published, env)
-    delta = Delta(None, {rel: (e.html, e.toc, e.summary, getattr(e, "answer_html", ""))
+    delta = Delta(None, {rel: (e.html, e.toc, e.summary, getattr(e, "answer_html", ""), site.links[rel][1])
                          for rel in docs for e in [state.entries[rel]]},
                   {rel: state.digests[rel] for rel in docs}, {rel: state.found[rel] for rel in docs},
                   {n: state.prints[n] for n in marks}, problems=state.problems, total=state.search.total)

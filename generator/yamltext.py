@@ -11,17 +11,40 @@ from typing import Any
 
 import yaml
 
+from .yamlslips import close_quote, find_slips
+
 KeyPath = tuple[Any, ...]
 
 
 class YamlSyntaxError(Exception):
-    """The text is not YAML; carries a 1-based line and a Chinese explanation."""
+    """The text is not YAML; carries a 1-based line and a Chinese explanation.
 
-    def __init__(self, line: int | None, detail: str, earlier: int | None = None):
+    `corrected`: that line written right, where it can be told; `more`: further lines
+    written wrong in the same text (every slip is reported in one run).
+    """
+
+    def __init__(self, line: int | None, detail: str, earlier: int | None = None,
+                 corrected: str | None = None, hint: str = ""):
         super().__init__(detail)
         self.line = line
         self.detail = detail
         self.earlier = earlier  # a line the detail names too ({earlier}, {line}): a key written twice
+        self.corrected = corrected
+        self.hint = hint  # what to do, where it is known and no corrected line can be shown
+        self.more: list[YamlSyntaxError] = []
+
+    def all(self) -> list["YamlSyntaxError"]:
+        """This error and the others found with it, in line order."""
+        return [self, *self.more]
+
+    def fix(self, offset: int = 0, general: str = "") -> str:
+        """What to do: the line written right where it is known (last, with no full stop
+        after it to be copied with it), else this error's hint or `general`."""
+        if self.corrected is None or self.line is None:
+            return (self.hint or general) + "。"
+        indent = len(self.corrected) - len(self.corrected.lstrip(" "))
+        where = f"（行首空 {indent} 个半角空格）" if indent else ""  # leading spaces cannot be seen in a message
+        return f"把第 {self.line + offset} 行改为{where}：{self.corrected.strip()}"
 
     def explain(self, offset: int = 0) -> str:
         """The detail, with the lines it names counted as the file counts them (`offset` lines above the YAML)."""
@@ -73,8 +96,8 @@ def _walk(node: yaml.Node, lines: dict[KeyPath, int], escapes: bool = True) -> N
                 line = key_node.start_mark.line + 1
                 if key is not None and key != "<<" and key in first:  # YAML keeps the last one, silently
                     said = str(key).replace("{", "{{").replace("}", "}}")
-                    raise YamlSyntaxError(line, said + " 写了两次（第 {earlier} 行和第 {line} 行），只会用后一个：删去不要的那一行",
-                                          earlier=first[key])
+                    raise YamlSyntaxError(line, said + " 写了两次（第 {earlier} 行和第 {line} 行），只会用后一个",
+                                          earlier=first[key], hint="删去不要的那一行")
                 first.setdefault(key, line)
                 lines[path + (key,)] = line
                 children.append((value_node, path + (key,)))
@@ -111,24 +134,52 @@ def _check_depth(text: str, loader: type) -> None:
             depth -= 1
 
 
-# PyYAML's words for the usual slips, as an editor would say them; the original follows in brackets.
+# PyYAML's words for the usual slips, as an editor would say them (no English reaches an editor),
+# and whether the mistake is where the construct began (context_mark) rather than where PyYAML stopped.
 EXPLAINED = (
-    ("found character '\\t'", "用了 Tab 缩进；只能用空格缩进"),
-    ("mapping values are not allowed here", "这一行多了“冒号+空格”，或缩进不对；含冒号的文字要整段加引号"),
-    ("while parsing a flow sequence", "方括号 [ ] 没有配对"),
-    ("while parsing a flow mapping", "花括号 { } 没有配对"),
-    ("while scanning a quoted scalar", "引号没有配对"),
-    ("that cannot start any token", "以 `、@ 等符号开头的文字要加引号"),
-    ("found undefined alias", "以 * 开头的文字要加引号"),
-    ("expected <block end>", "缩进不一致，或“字段: 值”中间混进了以 - 开头的列表行"),
-    ("could not find expected ':'", "缺少“冒号+空格”，或上一行的引号没有配对"),
+    ("found character '\\t'", "用了 Tab；只能用半角空格", False),
+    ("mapping values are not allowed here", "这一行多了“冒号+空格”，或缩进不对；含冒号的文字要整段加引号", False),
+    ("while parsing a flow sequence", "方括号 [ ] 没有配对", True),
+    ("while parsing a flow mapping", "花括号 { } 没有配对", True),
+    ("while scanning a quoted scalar", "引号没有配对：这一行的引号开始后没有结束", True),
+    ("that cannot start any token", "以 `、@ 等符号开头的文字要加引号", False),
+    ("found undefined alias", "以 * 开头的文字要加引号", False),
+    ("expected <block end>", "缩进不一致，或“字段: 值”中间混进了以 - 开头的列表行", False),
+    ("while scanning a simple key", "这一行不是“字段: 值”的写法：缺少英文冒号和空格，或上一行的引号没有配对", True),
+    ("could not find expected ':'", "缺少“冒号+空格”，或上一行的引号没有配对", False),
+    ("while scanning an alias", "以 * 开头的文字要加引号", False),
+    ("while scanning an anchor", "以 & 开头的文字要加引号", False),
+    ("while scanning a block scalar", "| 或 > 后面只能写在行末，文字写在下一行并缩进", False),
+    ("did not find expected key", "缩进不一致，或这一行不是“字段: 值”的写法", False),
+    ("did not find expected node content", "这里缺少内容，或多了逗号、冒号", False),
+    ("expected ',' or ']'", "方括号中的各项之间要用英文逗号分隔，且方括号要配对", True),
+    ("expected ',' or '}'", "花括号中的各项之间要用英文逗号分隔，且花括号要配对", True),
 )
+UNKNOWN = "这一行附近的写法不符合格式"
 
 
-def _explain(detail: str) -> str:
-    """A YAML parser's English problem, said in Chinese where it is a usual one."""
-    said = next((chinese for english, chinese in EXPLAINED if english in detail), None)
-    return f"{said}（{detail}）" if said else detail
+def _explain(context: str | None, problem: str | None) -> tuple[str, bool]:
+    """A YAML parser's English problem said in Chinese, and whether to blame where the construct began."""
+    detail = " ".join(x for x in (context, problem) if x)
+    return next(((chinese, at_start) for english, chinese, at_start in EXPLAINED if english in detail),
+                (UNKNOWN, False))
+
+
+def _marked(exc: yaml.MarkedYAMLError, text: str) -> YamlSyntaxError:
+    """PyYAML's error on the line where the mistake is, in Chinese, with that line corrected where it can be."""
+    said, at_start = _explain(exc.context, exc.problem)
+    mark = (exc.context_mark if at_start and exc.context_mark is not None else exc.problem_mark) or exc.context_mark
+    line = mark.line + 1 if mark else None
+    corrected = None
+    if line is not None and at_start:
+        source = text.split("\n")[line - 1] if line <= text.count("\n") + 1 else ""
+        if "quoted scalar" in (exc.context or ""):
+            corrected = close_quote(source)
+        elif "flow sequence" in (exc.context or "") and source.count("[") > source.count("]"):
+            corrected = source.rstrip() + "]"
+        elif "flow mapping" in (exc.context or "") and source.count("{") > source.count("}"):
+            corrected = source.rstrip() + "}"
+    return YamlSyntaxError(line, said, corrected=corrected)
 
 
 def _date_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
@@ -155,7 +206,28 @@ if getattr(yaml, "CSafeLoader", None) is not None:
 def load(text: str) -> tuple[Any, dict[KeyPath, int]]:
     """Parse YAML safely; return the data and a map from key path to 1-based line.
 
-    libyaml (yaml.CSafeLoader) does the work when it is there, ~8x faster; text it
+    Lines written in one of the usual wrong ways (yamlslips.py) are errors even where
+    YAML would take them (`[医疗卫生，教育]` is one item to YAML): each names its own
+    line and shows it corrected; the corrected text is then parsed for what else is wrong.
+    """
+    slips = find_slips(text)
+    if not slips:
+        return _load(text)
+    errors = [YamlSyntaxError(s.line, s.what, corrected=s.corrected) for s in slips]
+    lines = text.split("\n")
+    for s in slips:
+        lines[s.line - 1] = s.corrected
+    try:
+        _load("\n".join(lines))
+    except YamlSyntaxError as exc:
+        errors += [e for e in exc.all() if e.line not in {s.line for s in slips}]
+    first = errors[0]
+    first.more = errors[1:]
+    raise first
+
+
+def _load(text: str) -> tuple[Any, dict[KeyPath, int]]:
+    """libyaml (yaml.CSafeLoader) does the work when it is there, ~8x faster; text it
     refuses is parsed again by the pure-Python loader, whose messages editors see.
     """
     fast = _CSafeLoader
@@ -193,16 +265,15 @@ def _load_python(text: str) -> tuple[Any, dict[KeyPath, int]]:
         _walk(node, lines, "\\" in text)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        detail = " ".join(x for x in (exc.context, exc.problem) if x)
-        raise YamlSyntaxError(line, _explain(detail or str(exc))) from None
-    except yaml.YAMLError as exc:
-        raise YamlSyntaxError(None, " ".join(str(exc).split())) from None  # one line per problem
+        raise _marked(exc, text) from None
+    except yaml.YAMLError:
+        raise YamlSyntaxError(None, UNKNOWN) from None
     except RecursionError:
         raise YamlSyntaxError(None, "嵌套太深") from None
-    except (ValueError, TypeError) as exc:  # e.g. `!!int abc`: a value its tag cannot hold
-        raise YamlSyntaxError(None, f"有无法按其类型解读的值（{exc}）") from None
+    except (ValueError, TypeError):  # e.g. `!!int abc`: a value its tag cannot hold
+        tagged = next((n for n, line in enumerate(text.split("\n"), 1) if "!!" in line), None)
+        raise YamlSyntaxError(tagged, "有按 !! 标明的类型无法解读的值（如 !!int 后面不是整数）",
+                              hint="一般不需要写 !!：删去 !! 和类型名") from None
     finally:
         loader.dispose()
     return data, lines

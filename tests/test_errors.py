@@ -114,6 +114,85 @@ class Case:
 V = "content/voices/2021/zhou.md"
 N = "content/news/kai-mu.md"
 
+S = "content/suggestions/2021/qi-ge.md"
+SUGGESTION = "---\ntitle: 关于七格公园提升改造的建议\nsession: 1-1\ndeputies: [{who}]\n---\n建议正文。\n"
+REPORT = "content/reports/work-report.md"
+# PyYAML's own words: none may reach an editor
+PARSER_WORDS = re.compile(r"\b(expected|found|while|scanning|parsing|mapping|token|could not|character|"
+                          r"block|flow|scalar|document|stream|alias|anchor|simple key|node)\b", re.I)
+
+# The mistakes an editor makes on a Chinese keyboard, and the ones the issue found published with exit 0.
+# Each expects the line where the mistake is and the corrected line in the message.
+SLIPS: dict[str, Case] = {
+    "full-width-colon": Case({N: news(title=None).replace("---\n", "---\ntitle：区一届人大一次会议开幕\n", 1)},
+                             [(N, 2, None, ("全角", "改为：title: 区一届人大一次会议开幕"))]),
+    "full-width-colon-and-space": Case({N: news(session="1-1\nauthor： 王小编")},
+                                       [(N, 5, None, ("全角", "改为：author: 王小编"))]),
+    "no-space-after-colon": Case({V: voice(topics="[医疗卫生]\nreporter:记者 张华颖")},
+                                 [(V, 7, None, ("冒号后面缺少空格", "改为：reporter: 记者 张华颖"))]),
+    "no-space-after-colon-on-the-first-line": Case({N: news(title=None).replace("---\n", "---\ntitle:开幕\n", 1)},
+                                                   [(N, 2, None, ("冒号后面缺少空格", "改为：title: 开幕"))]),
+    "full-width-comma-in-a-list": Case({V: voice(topics="[医疗卫生，教育]")},
+                                       [(V, 6, None, ("中文逗号", "改为：topics: [医疗卫生, 教育]"))]),
+    "enumeration-comma-in-a-list": Case({N: news(people="[周道杨、李明]")},
+                                        [(N, 5, None, ("“、”", "改为：people: [周道杨, 李明]"))]),
+    "full-width-brackets": Case({V: voice(topics="【医疗卫生，教育】")},
+                                [(V, 6, None, ("全角括号", "改为：topics: [医疗卫生, 教育]"))]),
+    "ideographic-space-indent": Case({N: news(people="\n\u3000- 周道杨")},
+                                     [(N, 6, None, ("全角空格", "改为（行首空 2 个半角空格）：- 周道杨"))]),
+    "ideographic-space-before-a-field": Case({N: news(session="1-1\n\u3000\u3000author: 王小编")},
+                                             [(N, 5, None, ("全角空格", "改为：author: 王小编"))]),
+    "tab-after-the-colon": Case({N: news(session="1-1\nauthor:\t王小编")},
+                                [(N, 5, None, ("Tab", "改为：author: 王小编"))]),
+    "unclosed-quote": Case({N: news(title='"区一届人大一次会议开幕')},
+                           [(N, 2, None, ("引号没有配对", '改为：title: "区一届人大一次会议开幕"'))]),
+    "quote-around-part-of-a-value": Case({N: news(title='"两会"观察员看开幕')},
+                                         [(N, 2, None, ("引号只包住了", """改为：title: '"两会"观察员看开幕'"""))]),
+    "unclosed-bracket": Case({N: news(people="[周道杨")}, [(N, 5, None, ("方括号", "改为：people: [周道杨]"))]),
+    # two slips in one file: both reported in one run
+    "two-slips": Case({N: news(title="区一届人大一次会议开幕\nauthor：王小编", people="[周道杨，李明]")},
+                      [(N, 3, None, ("全角", "改为：author: 王小编")), (N, 6, None, ("中文逗号", "people: [周道杨, 李明]"))]),
+    # an unknown field is an error (it was a warning: the voice went out without its 记者 line)
+    "misspelt-optional-field": Case({V: voice(topics="[医疗卫生]\nreportor: 记者 张华颖")},
+                                    [(V, 7, "reportor", ("是不是想写 reporter", "改为：reporter: 记者 张华颖"))]),
+    "field-written-in-chinese": Case({V: voice(topics="[医疗卫生]\n记者: 记者 张华颖")},
+                                     [(V, 7, "记者", ("reporter", "改为：reporter: 记者 张华颖"))]),
+    "unknown-field": Case({N: news(session="1-1\nweather: 晴")},
+                          [(N, 5, "weather", ("weather", "title、date、session"))]),
+    # did you mean: the nearest names by characters and by pinyin, with the line corrected
+    "speaker-of-the-same-sound": Case({"content/deputies/li-ming-hua.md": "---\nname: 李明华\nrole: 人大代表\n---\n",
+                                       V: voice(speaker="李明化")},
+                                      [(V, 5, "speaker", ("是不是 李明华", "改为：speaker: 李明华"))]),
+    "speaker-one-character-off": Case({V: voice(speaker="周道扬")},
+                                      [(V, 5, "speaker", ("是不是 周道杨", "改为：speaker: 周道杨"))]),
+    "person-in-a-list": Case({N: news(people="[周道杨, 李民]")},
+                             [(N, 5, "people", ("是不是 李明", "改为：people: [周道杨, 李明]"))]),
+    "person-in-a-list-one-per-line": Case({N: news(people="\n  - 周道杨\n  - 李民")},
+                                          [(N, 7, "people", ("是不是 李明", "改为：- 李明"))]),
+    "deputy-of-a-suggestion": Case({S: SUGGESTION.format(who="周到杨")},
+                                   [(S, 4, "deputies", ("是不是 周道杨", "改为：deputies: [周道杨]"))]),
+    # a date in another common form: the corrected date in the message
+    "date-with-dots": Case({N: news(date="2021.7.19")}, [(N, 3, "date", ("2021.7.19", "改为：date: 2021-07-19"))]),
+    "date-in-chinese": Case({N: news(date="2021年7月19日")}, [(N, 3, "date", ("2021年7月19日", "改为：date: 2021-07-19"))]),
+    "date-of-a-report": Case({REPORT: BASE[REPORT].replace("2021-07-21", "2021/07/21")},
+                             [(REPORT, 3, "date", ("改为：date: 2021-07-21",))]),
+    # links only the finished site can judge: now refused by the build, as `check` refuses them
+    "site-path-to-no-page": Case({N: NEWS + "\n见[周道杨代表](/deputies/zhou-dao-yan/)。\n"},
+                                 [(N, 11, None, ("/deputies/zhou-dao-yan/", "没有这个页面", "改为 ../deputies/周道杨.md"))]),
+    "site-path-to-a-voice": Case({N: NEWS + "\n见[心声](/voices/ye-jian-men-zhen/)。\n"},
+                                 [(N, 11, None, ("/voices/ye-jian-men-zhen/", "没有这个页面"))]),
+    "anchor-on-another-page": Case({REPORT: BASE[REPORT] + "\n## 一、主要工作\n\n## 二、存在的问题\n",
+                                    N: NEWS + "\n见[报告](../reports/work-report.md#二、主要问题)。\n"},
+                                   [(N, 11, None, ("#二、主要问题", "改为 ../reports/work-report.md#二、存在的问题"))]),
+    "anchor-on-its-own-page": Case({N: NEWS + "\n## 一、开幕\n\n见[上文](#一、开幕式)。\n"},
+                                   [(N, 13, None, ("#一、开幕式", "改为 #一、开幕"))]),
+    "anchor-on-a-page-without-headings": Case({N: NEWS.replace("../sessions/1-1.md", "../sessions/1-1.md#议程")},
+                                              [(N, 9, None, ("#议程", "没有小标题"))]),
+    "anchor-on-a-site-path": Case({N: NEWS + "\n见[代表](/deputies/zhou-dao-yang/#lv-li)。\n"},
+                                  [(N, 11, None, ("#lv-li", "不存在"))]),
+}
+
+
 CASES: dict[str, Case] = {
     # -- the classes of the issue -------------------------------------------------------------
     "missing-field": Case({V: voice(title=None)}, [(V, 1, "title", ("缺少必填字段 title",))]),
@@ -136,12 +215,13 @@ CASES: dict[str, Case] = {
                                        [("media/会场.png", None, None, ("media/hui-chang.png", "同一个地址"))]),
     "unknown-topic": Case({V: voice(topics="[医疗卫生, 体育]")},
                           [(V, 6, "topics", ("体育", "没有在 site.yaml 中声明", "医疗卫生、交通出行、教育"))]),
-    "bad-date-format": Case({N: news(date="2021/7/19")}, [(N, 3, "date", ("2021/7/19", "YYYY-MM-DD"))]),
+    "bad-date-format": Case({N: news(date="2021/7/19")}, [(N, 3, "date", ("2021/7/19", "YYYY-MM-DD", "date: 2021-07-19"))]),
     "impossible-date": Case({N: news(date="2021-02-30")}, [(N, 3, "date", ("2021-02-30", "不是存在的日期"))]),
     "bad-yaml": Case({N: news(people="[周道杨")}, [(N, 5, None, ("YAML 格式有误", "方括号 [ ] 没有配对"))]),
-    "bad-yaml-colon": Case({N: news(title="会议开幕: 代表报到")}, [(N, 2, None, ("YAML 格式有误", "含冒号的文字要整段加引号"))]),
-    "yaml-tab-indent": Case({N: news(people="\n\t- 周道杨")}, [(N, 6, None, ("Tab",))]),
-    "bad-yaml-tag": Case({N: news(date="!!int 二〇二一")}, [(N, None, None, ("YAML 格式有误",))]),
+    "bad-yaml-colon": Case({N: news(title="会议开幕: 代表报到")},
+                           [(N, 2, None, ("YAML 格式有误", "含冒号的文字要整段加引号", 'title: "会议开幕: 代表报到"'))]),
+    "yaml-tab-indent": Case({N: news(people="\n\t- 周道杨")}, [(N, 6, None, ("Tab", "改为（行首空 2 个半角空格）：- 周道杨"))]),
+    "bad-yaml-tag": Case({N: news(date="!!int 二〇二一")}, [(N, 3, None, ("YAML 格式有误", "!!"))]),
     "no-front-matter": Case({N: "# 区一届人大一次会议开幕\n\n会议今天开幕。\n"}, [(N, 1, None, ("没有 front matter",))]),
     "unclosed-front-matter": Case({N: "---\ntitle: 开幕\ndate: 2021-07-19\n会议今天开幕。\n"},
                                   [(N, 1, None, ("没有结束的 ---",))]),
@@ -177,7 +257,7 @@ CASES: dict[str, Case] = {
                                site_yaml=SITE_YAML.replace("  sponsor:", "  sponser:")),
     "bad-base-url": Case({}, [("site.yaml", 2, "base_url", ("www.example.gov.cn", "https://"))],
                          site_yaml=SITE_YAML.replace("https://www.example.gov.cn/renda/", "www.example.gov.cn")),
-    "bad-site-yaml": Case({}, [("site.yaml", 5, None, ("YAML 格式有误", "方括号 [ ] 没有配对"))],
+    "bad-site-yaml": Case({}, [("site.yaml", 4, None, ("YAML 格式有误", "方括号 [ ] 没有配对", "topics: [医疗卫生, 交通出行]"))],
                           site_yaml=SITE_YAML.replace("[医疗卫生, 交通出行, 教育]", "[医疗卫生, 交通出行")),
     "duplicate-id-in-sub-folders": Case({"content/voices/2022/zhou.md": voice(title="另一条心声")},
                                         [("content/voices/2022/zhou.md", None, None, ("zhou", V, "重复"))]),
@@ -224,6 +304,8 @@ CASES: dict[str, Case] = {
     "site-code-as-a-number": Case({}, [("site.yaml", 8, "footer.site_code", ("开头的 0", "加上引号"))],
                                   site_yaml=SITE_YAML + "  site_code: 0000000000\n  police: 浙公网安备 33000000000000号\n"),
     "bad-bool": Case({N: news(title="区一届人大一次会议开幕\ndraft: 是")}, [(N, 3, "draft", ("true 或 false",))]),
+    # -- the slips of issue 19: each named on its own line, said in Chinese, shown corrected --------
+    **SLIPS,
 }
 
 
@@ -304,6 +386,7 @@ def test_broken_content_is_reported_and_nothing_is_published(runs, name):
         for piece in texts:
             assert piece in message, f"{piece!r} not in {message!r}"
         assert re.search(r"[\u4e00-\u9fff]", message[len(head):])  # said in Chinese
+        assert not PARSER_WORDS.search(message), message  # said in Chinese, with no parser's English
         assert " 改法：" in message  # and what would be right
     assert result.stderr.rstrip().endswith(f"发现 {len(case.expect)} 个错误，网站没有发布；原来发布的网站保持不变。")
     # the site published before is exactly as it was: bytes, and not even rewritten
@@ -368,12 +451,26 @@ def test_a_first_build_with_errors_creates_no_output(tmp_path):
     assert not (tmp_path / "public").exists()
 
 
-def test_unknown_fields_are_warnings_not_errors(tmp_path):
-    """A misspelt optional field is named with its nearest known one, and the site still builds."""
-    site = write_site(tmp_path / "site", {**BASE, V: voice(title="以优质医疗资源为引领\nreportr: 记者 张三")}, SITE_YAML)
+def test_a_site_path_link_an_anchor_and_a_theme_anchor_that_exist_build(tmp_path):
+    """The links the build now checks, written right: a site path, a heading by its text, the theme's own ids."""
+    files = {**BASE, REPORT: BASE[REPORT] + "\n## 一、主要工作\n\n正文。\n",
+             N: NEWS + "\n见[代表](/deputies/zhou-dao-yang/)、[首页](/)、[订阅](/feeds/all.xml)、"
+                       "[报告](../reports/work-report.md#一、主要工作)、[会议心声](../sessions/1-1.md#voices)"
+                       "和[正文](#main)。\n"}
+    site = write_site(tmp_path / "site", files, SITE_YAML)
     result = run_build(site, out=tmp_path / "public")
     assert result.returncode == 0, result.stderr
-    assert f"{V}:3: 警告: 字段 reportr：未知字段 reportr，已忽略。 改法：是不是想写 reporter？" in result.stderr
+    assert "错误" not in result.stderr
+
+
+def test_a_drafts_broken_link_is_a_warning(tmp_path):
+    """A draft is not published: its broken site-path link does not hold back the others' publishing."""
+    draft = news(title="区一届人大一次会议开幕\ndraft: true") + "\n见[心声](/voices/ye-jian/)。\n"
+    site = write_site(tmp_path / "site", {**BASE, "content/news/draft.md": draft}, SITE_YAML)
+    result = run_build(site, out=tmp_path / "public")
+    assert result.returncode == 0, result.stderr
+    assert "content/news/draft.md:12: 警告: （草稿，不会发布）链接 /voices/ye-jian/ 在网站上没有这个页面。" \
+        in result.stderr
 
 
 # ---------------------------------------------------------------------------------------------
@@ -532,8 +629,10 @@ def test_a_link_may_name_a_heading_by_its_text(tmp_path):
                              capture_output=True, text=True)
     errors = [line for line in checked.stderr.splitlines() if ": 错误: " in line]
     assert checked.returncode == 1 and len(errors) == 1, checked.stderr
-    assert errors[0].startswith(f"{N}:9: 错误: ") and "#qian-qi-gong-zuo" in errors[0]
-    assert "#yi-qian-qi-gong-zuo-hui-gu" in errors[0]  # the anchors the page has
+    assert errors[0].startswith(f"{N}:9: 错误: ") and "锚点 #前期工作 " in errors[0]
+    # the headings the page has, as the editor sees them, and the link corrected (the build says it too)
+    assert "一、前期工作回顾、二、下一步打算" in errors[0]
+    assert errors[0].endswith("改为 ../reports/work-report.md#一、前期工作回顾")
 
 
 def test_a_topic_named_qita_is_a_warning(tmp_path):

@@ -222,7 +222,8 @@ def test_check_anchor_to_a_heading_suggests_its_id(site: Path):
                                        "见[主要工作](../pages/about.md#主要工程)。\n")  # not a heading of that page
     result = check(site)
     assert result.returncode == 1
-    assert re.search(r"content/news/n1\.md:5: 错误: .*#zhu-yao-gong-zuo", result.stderr), result.stderr
+    assert re.search(r"content/news/n1\.md:5: 错误: .*#主要工程.*小标题有：主要工作", result.stderr), result.stderr
+    assert result.stderr.splitlines()[0].endswith("改为 ../pages/about.md#主要工作")
     for anchor in ("主要工作", "zhu-yao-gong-zuo"):  # the heading as written, or its id
         write(site / "content/news/n1.md", "---\ntitle: 新闻\ndate: 2021-07-20\n---\n"
                                            f"见[主要工作](../pages/about.md#{anchor})。\n")

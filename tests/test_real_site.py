@@ -116,24 +116,24 @@ def test_session_page_lists_the_report_and_the_news(real_site):
     d = doc(real_site, SESSION)
     assert [text(h) for h in d.xpath("//h1")] == [SESSION_TITLE]
     assert "2021年7月19日至23日" in text(main(d))
-    assert link_to(d, SESSION, REPORT) == ["2021年,区人大工作如何推进?"]
+    assert link_to(d, SESSION, REPORT) == ["2021年，区人大工作如何推进？"]
     assert link_to(d, SESSION, NEWS) == [NEWS_TITLE]
 
 
 def test_report_keeps_its_six_sections_and_the_review(real_site):
     d = doc(real_site, REPORT)
-    assert [text(h) for h in d.xpath("//h1")] == ["2021年,区人大工作如何推进?"]
+    assert [text(h) for h in d.xpath("//h1")] == ["2021年，区人大工作如何推进？"]
     body = main(d).xpath('.//div[contains(@class, "prose")]')[0]
     assert [text(h) for h in body.xpath(".//h2")] == [
-        "坚持党的领导,把握正确政治方向",
-        "服务发展大局,助力打造最亮星城",
-        "依法有效监督,推进法治钱塘建设",
-        "厚植为民情怀,促进民生持续改善",
-        "发挥代表作用,夯实人大工作基础",
-        "加强自身建设,激发创业干事动能",
+        "坚持党的领导，把握正确政治方向",
+        "服务发展大局，助力打造最亮星城",
+        "依法有效监督，推进法治钱塘建设",
+        "厚植为民情怀，促进民生持续改善",
+        "发挥代表作用，夯实人大工作基础",
+        "加强自身建设，激发创业干事动能",
         "前期工作回顾",
     ]
-    assert len(body.xpath(".//h3")) == 4  # (一) to (四) under 前期工作回顾
+    assert len(body.xpath(".//h3")) == 4  # （一） to （四） under 前期工作回顾
     m = text(main(d))
     assert "今后五年重点做好这六方面工作" in m and "周志辉" in m and "2021年7月21日" in m
 

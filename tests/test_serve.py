@@ -161,6 +161,19 @@ def test_bad_content_shows_an_error_page_over_the_last_good_site(server: Preview
     assert "错误：" in server.output or " 错误: " in server.output  # the terminal said it too
 
 
+def test_a_full_width_colon_is_quoted_on_its_own_line(server: PreviewServer, site: Path, restore):
+    """The red box quotes the line where the mistake is (it quoted the innocent next line), with the fix."""
+    voice = restore(site / "content/voices/v2.md")
+    good = voice.read_text(encoding="utf-8")
+    line = next(n for n, text in enumerate(good.split("\n"), 1) if text.startswith("kind: "))
+    write(voice, good.replace("kind: 市民", "kind：市民"))
+    server.wait_until(lambda: "全角" in errors_section(server.get("/")[1]), what="the full-width colon")
+    section = errors_section(server.get("/")[1])
+    assert f"第 {line} 行" in section and f"<code>{line}: kind：市民</code>" in section, section
+    assert f"把第 {line} 行改为：kind: 市民" in section
+    assert not re.search(r"\b(expected|found|while|scanning|mapping)\b", section)
+
+
 def test_changes_arriving_together_make_one_rebuild_and_one_reload(server: PreviewServer, site: Path,
                                                                      tmp_path: Path, restore):
     folder = restore(site / "content/voices/batch")

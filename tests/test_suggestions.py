@@ -521,7 +521,7 @@ EXPECTED_ERRORS = [
     " 改法：先在 content/deputies/ 中为此人建立文件，或改写已有人大代表的 id 或姓名。",
     "content/suggestions/ambiguous.md:4: 错误: 字段 deputies：有 2 位同名的人大代表“王芳”：wang-fang-1、wang-fang-2。"
     " 改法：改写其中一位的 id（wang-fang-1、wang-fang-2 之一）。",
-    "content/suggestions/member.md:4: 错误: 字段 deputies：“陈委员”是政协委员（content/deputies/chen-wei-yuan.md），不是人大代表。"
+    "content/suggestions/member.md:5: 错误: 字段 deputies：“陈委员”是政协委员（content/deputies/chen-wei-yuan.md），不是人大代表。"
     " 改法：代表建议由人大代表提出：改写一位人大代表的 id 或姓名。",
     "content/suggestions/bad-status.md:4: 错误: 字段 status：“已办结”不是可用的值。 改法：只能写 已提交 或 已交办 或 办理中 或 已答复。",
     "content/suggestions/bad-satisfaction.md:7: 错误: 字段 satisfaction：“很满意”不是可用的值。 改法：只能写 满意 或 基本满意 或 不满意。",

@@ -49,9 +49,9 @@ def test_open_tabs_reload_by_themselves_after_a_save(new_page, server: PreviewSe
     good = source.read_text(encoding="utf-8")
     write(source, good.replace("title: 第一条心声关于社区医院", "title: 浏览器自己刷新了")
           + "\n保存后浏览器里出现的新段落。\n")
-    page.wait_for_function("() => !window.__notReloaded && document.body.innerText.includes('保存后浏览器里出现的新段落')",
+    page.wait_for_function("() => !window.__notReloaded && document.body && document.body.innerText.includes('保存后浏览器里出现的新段落')",
                            timeout=TIMEOUT_MS)
-    other.wait_for_function("() => !window.__notReloaded && document.body.innerText.includes('浏览器自己刷新了')",
+    other.wait_for_function("() => !window.__notReloaded && document.body && document.body.innerText.includes('浏览器自己刷新了')",
                             timeout=TIMEOUT_MS)
 
     # a broken save: the error list appears on its own, over the last good page ...
@@ -65,7 +65,7 @@ def test_open_tabs_reload_by_themselves_after_a_save(new_page, server: PreviewSe
     # ... and the next good save takes it away
     write(source, good)
     errors.wait_for(state="detached", timeout=TIMEOUT_MS)
-    page.wait_for_function("() => document.body.innerText.includes('第一条心声关于社区医院')", timeout=TIMEOUT_MS)
+    page.wait_for_function("() => document.body && document.body.innerText.includes('第一条心声关于社区医院')", timeout=TIMEOUT_MS)
 
     for entries in (log.errors, other_log.errors):
         assert entries == [], entries

@@ -905,7 +905,7 @@ def test_article_metadata_dates_and_read_aloud(real_site, theme_site):
     doc = parse(real_site / "reports/work-report-2021/index.html")
     meta = {m.get("name"): m.get("content") for m in doc.xpath("//meta[@name]")}
     assert meta["ColumnName"] == "工作报告" and meta["PubDate"] == "2021-07-21"
-    assert meta["ArticleTitle"] == "2021年,区人大工作如何推进?"
+    assert meta["ArticleTitle"] == "2021年，区人大工作如何推进？"
     assert "2021年7月21日" in doc.xpath("string(//main)")
     voice = parse(theme_site / "voices/zhang-yi-liao/index.html")
     meta = {m.get("name"): m.get("content") for m in voice.xpath("//meta[@name]")}
