@@ -18,6 +18,7 @@ from .errors import Problems
 from .models import Entry, Site
 from .routes import SECTIONS, Route
 from .structured import page_meta
+from .typography import phrases
 from .urls import relative, rooted
 
 
@@ -72,6 +73,7 @@ def make_environment(template_dirs: Iterable[Path],
     env.filters["cn_date"] = cn_date
     env.filters["iso"] = lambda d: d.isoformat() if d and d != dt.date.min else ""
     env.filters["outline"] = outline
+    env.filters["phrases"] = phrases  # a name that breaks between its parts (typography.py)
     return env
 
 
