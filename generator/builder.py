@@ -33,10 +33,11 @@ import jinja2
 from jinja2 import meta
 
 from . import __version__, parallel
-from .cache import MEMOS, generator_key
+from .cache import CACHE_DIR, MEMOS, generator_key
 from .config import load_config
 from .content import Parsed, check_media, discover, discover_assets, read_documents, read_parsed
 from .errors import BuildFailed, Problems
+from .images import prepare_media
 from .inputs import PROJECT_DIR, china_today
 from .markdown import MarkdownRenderer, Rendered
 from .models import Entry, Site
@@ -70,8 +71,9 @@ def _hash(*parts: Any) -> str:
 
 def _entry_print(e: Entry, digests: dict[str, str]) -> str:
     """What a page shows of an entry: its file's bytes, its URL, whether it is out, its HTML,
-    and what other files decide of it (a person's namesake)."""
-    return _hash(digests.get(e.source), e.url, e.published, e.html, getattr(e, "namesake", False))
+    and what other files decide of it (a person's namesake, the sizes of their photo)."""
+    return _hash(digests.get(e.source), e.url, e.published, e.html, getattr(e, "namesake", False),
+                 getattr(e, "picture", None))
 
 
 def _page_print(common: str, chain: str, route: Route, entry_prints: list[str], shape: str) -> str:
@@ -326,9 +328,13 @@ class Builder:
         self._prefetch(documents)
         media = frozenset(p for p in static if p.startswith("media/"))
         media_at = _media_paths(media, problems)  # editor's path -> ASCII path it is published at
+        made = prepare_media({rel: static[rel] for rel in media}, media_at,  # images sized, attachments typed
+                             lambda rel: self._asset(rel, static[rel])[1], self.cache_dir or self.site_dir / CACHE_DIR,
+                             problems, self._jobs())
         site = build_site(BuildInput(config, documents, self.today or china_today(), media,
                                      self.include_drafts, markdown=self.convert, memo=self._model,
-                                     content_files=frozenset(rel for _, rel, _ in found)), problems)
+                                     content_files=frozenset(rel for _, rel, _ in found), media_files=made.records),
+                          problems)
         routes = plan(site)
         check_collisions(routes, problems)
         if problems:
@@ -399,7 +405,7 @@ class Builder:
         if self.autosave:
             self.save()
         files = pages + [OutputFile(media_at.get(rel, rel), source=path, digest=versions[rel][1])
-                         for rel, path in sorted(static.items())]
+                         for rel, path in sorted(static.items()) if rel not in made.handled] + made.files
         kinds = {r.path: r.entry.folder if r.entry else "lists" for r in routes}
         counts = Counter(kinds.values())
         output = BuildOutput(files, counts, problems, len(todo), reused, site, kinds, routes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 from .config import ResultClass, SiteConfig
 
@@ -92,6 +92,7 @@ class Person(Entry):
     party: str = ""
     constituency: str = ""
     photo: str = ""  # site-relative URL of the photo, or ""
+    picture: Any = None  # the photo's media_html.Picture (its sizes), where it is an image made here
     namesake: bool = False  # another person shown has this name: voices and lists add the occupation
 
     @property
@@ -210,6 +211,7 @@ class Site:
     by_person: dict[int, list[Entry]] = field(default_factory=dict)
     by_topic: dict[str, list[Entry]] = field(default_factory=dict)
     drafts_shown: bool = False
+    media_files: dict[str, Any] = field(default_factory=dict)  # published path -> media_html.Picture/Attachment
 
     def session_items(self, session: Session) -> list[Entry]:
         return self.by_session.get(id(session), [])

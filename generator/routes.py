@@ -107,8 +107,9 @@ class KindGroup:
 
 # Voice cards on one page of a session's index. A big session's index is split over pages,
 # in order and keeping its groups, so that no page passes the 60 KB budget (HTML, CSS and
-# JS): a card with its summary is about 650 bytes, the site's CSS and JS about 33 KB.
-SESSION_INDEX_PAGE = 20
+# JS): a card with its summary is about 650 bytes (a voice listed again under a second topic
+# about as much), the site's CSS and JS about 40 KB.
+SESSION_INDEX_PAGE = 16
 
 
 def voice_index(voices: Sequence[Voice], topics: Sequence[Topic]) -> list[KindGroup]:
