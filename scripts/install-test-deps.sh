@@ -3,8 +3,9 @@
 #
 #   - Debian's Chromium (/usr/bin/chromium) and the Noto CJK fonts (without them
 #     Chinese renders as empty boxes), via apt, only when one of them is missing;
-#   - axe-core from npm (node_modules/axe-core/axe.min.js), via `npm ci` against
-#     package-lock.json, only when it is missing.
+#   - a Java runtime for the Nu HTML Checker, via apt, only when `java` is missing;
+#   - axe-core, vnu-jar and lighthouse from npm (node_modules/), via `npm ci` against
+#     package-lock.json, only when one is missing.
 #
 # Python packages (playwright, pagefind[extended], ...) are not installed here.
 # Playwright's own browser download (`playwright install`) is never used.
@@ -34,6 +35,7 @@ apt_pkgs=()
 [ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
 have_cjk_font || apt_pkgs+=(fonts-noto-cjk)
 command -v npm >/dev/null 2>&1 || apt_pkgs+=(nodejs npm)
+command -v java >/dev/null 2>&1 || apt_pkgs+=(default-jre-headless)  # the Nu HTML Checker (vnu.jar)
 
 if [ "${#apt_pkgs[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
@@ -47,8 +49,9 @@ if [ "${#apt_pkgs[@]}" -gt 0 ]; then
 fi
 
 # --- npm: axe-core ---------------------------------------------------------------
-if [ ! -f node_modules/axe-core/axe.min.js ]; then
-  echo "install-test-deps: installing npm devDependencies (axe-core)"
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ] \
+   || [ ! -x node_modules/.bin/lighthouse ]; then
+  echo "install-test-deps: installing npm devDependencies (axe-core, vnu-jar, lighthouse)"
   if [ -f package-lock.json ]; then
     run_quiet npm ci --no-audit --no-fund --loglevel=error
   else

@@ -26,6 +26,11 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background
         "--disable-component-update", "--no-first-run"]
 
 
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=PROJECT / "docs" / "screenshots")
@@ -38,8 +43,7 @@ def main() -> int:
         public = Path(tmp) / "public"
         subprocess.run([sys.executable, str(PROJECT / "build.py"), "build", "--site", str(args.site),
                         "--out", str(public)], check=True, stdout=subprocess.DEVNULL)
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(public))
-        handler.log_message = lambda *a: None  # type: ignore[assignment]
+        handler = functools.partial(_Quiet, directory=str(public))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
