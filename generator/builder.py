@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable
 import jinja2
 from jinja2 import meta
 
-from . import __version__, parallel
+from . import __version__, minify, parallel
 from .cache import CACHE_DIR, MEMOS, generator_key
 from .config import load_config
 from .content import Parsed, check_media, discover, discover_assets, read_documents, read_parsed
@@ -67,6 +67,14 @@ def _hash(*parts: Any) -> str:
                  part.encode("utf-8", "surrogatepass") if isinstance(part, str) else repr(part).encode("utf-8"))
         h.update(b"\x00")
     return h.hexdigest()
+
+
+def _static_file(at: str, rel: str, path: Path, digest: str) -> OutputFile:
+    """A file of static/ or media/ to publish: a copy, or a stylesheet's minified bytes (minify.py)."""
+    data = minify.published(rel, path)
+    if data is None:
+        return OutputFile(at, source=path, digest=digest)
+    return OutputFile(at, data=data, digest=file_digest(data))
 
 
 def _entry_print(e: Entry, digests: dict[str, str]) -> str:
@@ -187,7 +195,8 @@ class Builder:
         key = (st.st_mtime_ns, st.st_size)
         hit = self._assets.get(rel)
         if hit is None or hit[0] != key:
-            data = path.read_bytes()
+            data = minify.published(rel, path)  # version and digest: of the bytes published
+            data = path.read_bytes() if data is None else data
             hit = self._assets[rel] = (key, hashlib.sha256(data).hexdigest()[:10], file_digest(data))
         return hit[1], hit[2]
 
@@ -404,7 +413,7 @@ class Builder:
         self._fresh = {r.path: (prints[i], slots[i].digest) for i, r in enumerate(routes)}  # type: ignore[union-attr]
         if self.autosave:
             self.save()
-        files = pages + [OutputFile(media_at.get(rel, rel), source=path, digest=versions[rel][1])
+        files = pages + [_static_file(media_at.get(rel, rel), rel, path, versions[rel][1])
                          for rel, path in sorted(static.items()) if rel not in made.handled] + made.files
         kinds = {r.path: r.entry.folder if r.entry else "lists" for r in routes}
         counts = Counter(kinds.values())
