@@ -325,9 +325,10 @@ def _image_requests(page, url: str) -> list[tuple[str, int, str]]:
     seen: list = []
     page.on("response", lambda r: seen.append(r) if r.request.resource_type == "image" else None)
     page.goto(url)
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # lazy images below the first screen load
+    # Done when every image of the page has loaded (or failed), however long a loaded machine takes.
+    page.wait_for_function("[...document.images].every((img) => img.complete)")
     page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(200)
     return [(r.url, len(r.body()), r.headers.get("content-type", "")) for r in seen if "/media/" in r.url]
 
 
