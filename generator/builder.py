@@ -32,11 +32,12 @@ from typing import Any, Callable, Iterable
 import jinja2
 from jinja2 import meta
 
-from . import __version__, parallel
-from .cache import MEMOS, generator_key
+from . import __version__, minify, parallel
+from .cache import CACHE_DIR, MEMOS, generator_key
 from .config import load_config
 from .content import Parsed, check_media, discover, discover_assets, read_documents, read_parsed
 from .errors import BuildFailed, Problems
+from .images import prepare_media
 from .inputs import PROJECT_DIR, china_today
 from .linkcheck import check_written_links
 from .markdown import MarkdownRenderer, Rendered
@@ -69,10 +70,19 @@ def _hash(*parts: Any) -> str:
     return h.hexdigest()
 
 
+def _static_file(at: str, rel: str, path: Path, digest: str) -> OutputFile:
+    """A file of static/ or media/ to publish: a copy, or a stylesheet's minified bytes (minify.py)."""
+    data = minify.published(rel, path)
+    if data is None:
+        return OutputFile(at, source=path, digest=digest)
+    return OutputFile(at, data=data, digest=file_digest(data))
+
+
 def _entry_print(e: Entry, digests: dict[str, str]) -> str:
     """What a page shows of an entry: its file's bytes, its URL, whether it is out, its HTML,
-    and what other files decide of it (a person's namesake)."""
-    return _hash(digests.get(e.source), e.url, e.published, e.html, getattr(e, "namesake", False))
+    and what other files decide of it (a person's namesake, the sizes of their photo)."""
+    return _hash(digests.get(e.source), e.url, e.published, e.html, getattr(e, "namesake", False),
+                 getattr(e, "picture", None))
 
 
 def _page_print(common: str, chain: str, route: Route, entry_prints: list[str], shape: str) -> str:
@@ -188,7 +198,8 @@ class Builder:
         key = (st.st_mtime_ns, st.st_size)
         hit = self._assets.get(rel)
         if hit is None or hit[0] != key:
-            data = path.read_bytes()
+            data = minify.published(rel, path)  # version and digest: of the bytes published
+            data = path.read_bytes() if data is None else data
             hit = self._assets[rel] = (key, hashlib.sha256(data).hexdigest()[:10], file_digest(data))
         return hit[1], hit[2]
 
@@ -318,9 +329,13 @@ class Builder:
         self._prefetch(documents)
         media = frozenset(p for p in static if p.startswith("media/"))
         media_at = _media_paths(media, problems)  # editor's path -> ASCII path it is published at
+        made = prepare_media({rel: static[rel] for rel in media}, media_at,  # images sized, attachments typed
+                             lambda rel: self._asset(rel, static[rel])[1], self.cache_dir or self.site_dir / CACHE_DIR,
+                             problems, self._jobs())
         site = build_site(BuildInput(config, documents, self.today or china_today(), media,
                                      self.include_drafts, markdown=self.convert, memo=self._model,
-                                     content_files=frozenset(rel for _, rel, _ in found)), problems)
+                                     content_files=frozenset(rel for _, rel, _ in found), media_files=made.records),
+                          problems)
         routes = plan(site)
         check_collisions(routes, problems)
         check_written_links(site, routes, {r.path for r in routes} | {media_at.get(r, r) for r in static}, problems,
@@ -392,8 +407,8 @@ class Builder:
         self._fresh = {r.path: (prints[i], slots[i].digest) for i, r in enumerate(routes)}  # type: ignore[union-attr]
         if self.autosave:
             self.save()
-        files = pages + [OutputFile(media_at.get(rel, rel), source=path, digest=versions[rel][1])
-                         for rel, path in sorted(static.items())]
+        files = pages + [_static_file(media_at.get(rel, rel), rel, path, versions[rel][1])
+                         for rel, path in sorted(static.items()) if rel not in made.handled] + made.files
         kinds = {r.path: r.entry.folder if r.entry else "lists" for r in routes}
         counts = Counter(kinds.values())
         output = BuildOutput(files, counts, problems, len(todo), reused, site, kinds, routes,

@@ -53,6 +53,8 @@ class _Links(HTMLParser):
             elif (name == "href" and tag in ("a", "link", "area")) or \
                     (name == "src" and tag in ("img", "script", "source", "iframe", "audio", "video")):
                 self.links.append((name, value))
+            elif name == "srcset" and tag in ("img", "source"):  # the sizes of a picture (images.py)
+                self.links.extend(("src", item.split()[0]) for item in value.split(",") if item.strip())
 
 
 class Resolver:
@@ -185,10 +187,14 @@ def check(site_dir: Path) -> Problems:
     else:
         site = Resolver("", "/")
     used = check_links(files, problems, sources, site, site_dir)
+    media = getattr(model, "media_files", {}) if model is not None else {}
+    sizes = {v.path: m.path for m in media.values() for v in getattr(m, "variants", ())}  # a size used uses its image
+    used |= {sizes[u] for u in used if u in sizes}
     for f in result.files:
-        if f.path.startswith("media/") and f.path not in used:
+        if f.path.startswith("media/") and f.path not in used and f.path not in sizes:
             try:  # the editor's own file name (published under its ASCII path, urls.media_path)
-                name = Path(f.source).resolve().relative_to(site_dir.resolve()).as_posix()  # type: ignore[arg-type]
+                name = media[f.path].source if f.path in media else \
+                    Path(f.source).resolve().relative_to(site_dir.resolve()).as_posix()  # type: ignore[arg-type]
             except (TypeError, ValueError):
                 name = f.path
             problems.warn(name, "这个文件没有被任何页面使用。",

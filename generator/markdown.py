@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import nh3
 
+from .typography import keep_numbers
 from .urls import slugify
 
 # Chinese characters and the punctuation Chinese text uses, “curly quotes”, ……, —— and · included
@@ -185,7 +186,7 @@ def finalize(raw_html: str, resolve: LinkResolver) -> str:
         clean = TABLE_OPEN.sub(TABLE_REGION + r"\g<0>", clean).replace("</table>", "</table></div>")
     if "<h1" in clean:  # the page's title is its only <h1>: push body headings down
         clean = HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", clean)
-    return clean
+    return keep_numbers(clean)  # 2021年7月19日, 43.3万 never split over two lines
 
 
 def split_target(base_file: str, url: str) -> tuple[str, str] | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 from .config import ResultClass, SiteConfig
 
@@ -103,6 +103,7 @@ class Person(Entry):
     party: str = ""
     constituency: str = ""
     photo: str = ""  # site-relative URL of the photo, or ""
+    picture: Any = None  # the photo's media_html.Picture (its sizes), where it is an image made here
     namesake: bool = False  # another person shown has this name: voices and lists add the occupation
 
     @property
@@ -328,6 +329,7 @@ class Site:
     drafts_shown: bool = False
     # the site-path links and #anchors of each content file's body, checked once every page is known (linkcheck.py)
     links: dict[str, tuple[Entry, dict[str, object]]] = field(default_factory=dict)
+    media_files: dict[str, Any] = field(default_factory=dict)  # published path -> media_html.Picture/Attachment
 
     def session_items(self, session: Session) -> list[Entry]:
         return self.by_session.get(session.source, [])

@@ -19,6 +19,7 @@ from .columns import navigation, present
 from .models import Entry, Site, cn_date
 from .routes import Route
 from .structured import page_meta
+from .typography import phrases
 from .urls import relative, rooted
 
 
@@ -66,6 +67,7 @@ def make_environment(template_dirs: Iterable[Path],
     env.filters["cn_date"] = cn_date
     env.filters["iso"] = lambda d: d.isoformat() if d and d != dt.date.min else ""
     env.filters["outline"] = outline
+    env.filters["phrases"] = phrases  # a name that breaks between its parts (typography.py)
     return env
 
 

@@ -85,6 +85,7 @@ class TopicGroup:
     voices: tuple[Voice, ...]
     number: int = 0  # its place in its kind (anchor ids are the same on every page of the index)
     continued: bool = False  # its first voices are on the page before
+    again: frozenset[str] = frozenset()  # sources of voices shown as a card under an earlier topic: a short entry here
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,16 @@ class KindGroup:
 
 # Voice cards on one page of a session's index. A big session's index is split over pages,
 # in order and keeping its groups, so that no page passes the 60 KB budget (HTML, CSS and
-# JS): a card with its summary is about 650 bytes, the site's CSS and JS about 33 KB.
-SESSION_INDEX_PAGE = 20
+# JS): a card with its summary is about 650 bytes (a voice listed again under a second topic
+# about as much), the site's CSS and JS about 40 KB.
+SESSION_INDEX_PAGE = 16
 
 
 def voice_index(voices: Sequence[Voice], topics: Sequence[Topic]) -> list[KindGroup]:
     """Group a session's voices by kind, then by topic in site.yaml's order.
 
-    A voice appears under each of its topics; one without topics under 其他.
+    A voice appears under each of its topics (as a card under the first, a short entry under
+    the others); one without topics under 其他.
     """
     groups: list[KindGroup] = []
     for kind in VOICE_KINDS:
@@ -115,6 +118,10 @@ def voice_index(voices: Sequence[Voice], topics: Sequence[Topic]) -> list[KindGr
             continue
         by_topic = [TopicGroup(t.name, t.url, tuple(v for v in of_kind if t in v.topics)) for t in topics]
         by_topic = [g for g in by_topic if g.voices]
+        carded: set[str] = set()  # a voice's card is under its first topic; later ones list it briefly
+        for i, g in enumerate(by_topic):
+            by_topic[i] = replace(g, again=frozenset(v.source for v in g.voices if v.source in carded))
+            carded.update(v.source for v in g.voices)
         untagged = tuple(v for v in of_kind if not v.topics)
         if untagged:
             by_topic.append(TopicGroup("其他", None, untagged))

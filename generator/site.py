@@ -13,7 +13,7 @@ from collections import Counter
 import html
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
@@ -26,6 +26,7 @@ from .content import Document
 from .errors import Problem, Problems
 from .linkcheck import WrittenLink
 from .markdown import MarkdownRenderer, Rendered, finalize, heading_anchor, split_target, summary_text
+from .media_html import enrich
 from .models import (ROLE_FOR_KIND, Appointment, Entry, News, Notice, Page, Person, Report, Resolution, Session,
                      Site, Suggestion, Topic, Voice)
 from .urls import entry_url, list_url, media_url, pinyin_key, relative, slugify
@@ -54,6 +55,7 @@ class BuildInput:
     markdown: Callable[[str], Rendered] | None = None  # a caching converter, if the caller keeps one
     memo: dict[Any, Any] | None = None  # per-document work a long-lived Builder keeps between builds
     content_files: frozenset[str] = frozenset()  # every content file found, also those that did not load
+    media_files: dict[str, Any] = field(default_factory=dict)  # published path -> media_html.Picture/Attachment
 
 
 @lru_cache(maxsize=65536)
@@ -137,6 +139,7 @@ class _Builder:
                and values[f.name] is not None}
         if doc.folder == "deputies":
             own["photo"] = self._photo(doc, values["photo"])
+            own["picture"] = self.data.media_files.get(unquote(own["photo"])) if own["photo"] else None
         entry = cls(**common, **own)
         self.entries[doc.path] = entry
         self.values[doc.path] = values
@@ -396,10 +399,11 @@ class _Builder:
             elif answer.strip():
                 converted = (self.data.markdown or renderer.convert)(answer)
                 self._not_converted(doc, converted)
-                entry.answer_html = self._finalize(doc, entry, converted.html, "answer")
+                entry.answer_html = enrich(self._finalize(doc, entry, converted.html, "answer"), entry.url,
+                                           self.data.media_files)
         rendered = (self.data.markdown or renderer.convert)(text)
         self._not_converted(doc, rendered)
-        entry.html = self._finalize(doc, entry, rendered.html, "body")
+        entry.html = enrich(self._finalize(doc, entry, rendered.html, "body"), entry.url, self.data.media_files)
         entry.toc = _toc_as_published(rendered.toc, entry.html)
         self._check_alt(doc, rendered.html)
         if not entry.summary:
@@ -582,7 +586,8 @@ def build_site(data: BuildInput, problems: Problems, renderer: MarkdownRenderer 
         memo[MODEL] = (b, renderer, before, found)
 
     shown = [e for e in b.entries.values() if b.visible(e)]
-    site = Site(config=data.config, topics=list(b.topics.values()), drafts_shown=data.include_drafts, links=b.links)
+    site = Site(config=data.config, topics=list(b.topics.values()), drafts_shown=data.include_drafts, links=b.links,
+                media_files=data.media_files)
     newest = lambda e: (-e.sort_date.toordinal(), e.title, e.id)  # noqa: E731
     site.sessions = sorted((e for e in shown if isinstance(e, Session)), key=newest)
     site.voices = sorted((e for e in shown if isinstance(e, Voice)), key=newest)

@@ -129,7 +129,9 @@ def _status_figure(prefix: str, st: SuggestionStats) -> Figure:
     fid = f"{prefix}-status"
     if not st.total:
         return Figure(fid, "办理状态", empty="还没有公开的代表建议。")
-    rows = [(status, n, percent(n, st.total)) for status, n in st.by_status]
+    rows = [(status, n, percent(n, st.total)) for status, n in st.by_status if n]  # no "0 件（0.0%）" bars
+    if len(rows) == 1:  # one bar of 100% says nothing a sentence does not
+        return Figure(fid, "办理状态", lead=f"共 {st.total} 件", empty=f"{st.total} 件建议均为“{rows[0][0]}”。")
     words = "，".join(f"{status} {n} 件" for status, n, _ in rows)
     svg = bar_chart(fid, "代表建议办理状态", f"共 {st.total} 件：{words}。",
                     [Group(status, (Bar(n, f"{n} 件（{p}）", i),)) for i, (status, n, p) in enumerate(rows)])

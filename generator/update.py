@@ -200,7 +200,8 @@ def apply(state: BuildState, site_dir: Path, changed: list[str], published: Publ
     old_docs = {rel: search_doc(state.entries[rel]) for rel in docs if indexed(state.entries[rel])}
     problems = Problems()
     b = _Builder(BuildInput(site.config, [], state.today, state.media, site.drafts_shown,
-                            content_files=state.content_files), problems, topics=site.topics)
+                            content_files=state.content_files, media_files=site.media_files), problems,
+                 topics=site.topics)
     b.entries, b.docs = state.entries, docs
     for rel in sorted(docs):
         entry = state.entries[rel]

@@ -5,8 +5,9 @@
 #     Chinese renders as empty boxes), via apt, only when one of them is missing;
 #   - rsync and OpenSSH's server for the publish tests (tests/publish_servers.py starts its
 #     own sshd on a free port; the system's ssh service is never started or changed here);
-#   - axe-core from npm (node_modules/axe-core/axe.min.js), via `npm ci` against
-#     package-lock.json, only when it is missing.
+#   - a Java runtime for the Nu HTML Checker, via apt, only when `java` is missing;
+#   - axe-core, vnu-jar and lighthouse from npm (node_modules/), via `npm ci` against
+#     package-lock.json, only when one is missing.
 #
 # Python packages (playwright, pagefind[extended], ...) are not installed here.
 # Playwright's own browser download (`playwright install`) is never used.
@@ -39,6 +40,7 @@ command -v npm >/dev/null 2>&1 || apt_pkgs+=(nodejs npm)
 command -v rsync >/dev/null 2>&1 || apt_pkgs+=(rsync)
 [ -x /usr/sbin/sshd ] || apt_pkgs+=(openssh-server)
 command -v ssh-keygen >/dev/null 2>&1 || apt_pkgs+=(openssh-client)
+command -v java >/dev/null 2>&1 || apt_pkgs+=(default-jre-headless)  # the Nu HTML Checker (vnu.jar)
 
 if [ "${#apt_pkgs[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
@@ -61,8 +63,9 @@ if [ "${#apt_pkgs[@]}" -gt 0 ]; then
 fi
 
 # --- npm: axe-core ---------------------------------------------------------------
-if [ ! -f node_modules/axe-core/axe.min.js ]; then
-  echo "install-test-deps: installing npm devDependencies (axe-core)"
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ] \
+   || [ ! -x node_modules/.bin/lighthouse ]; then
+  echo "install-test-deps: installing npm devDependencies (axe-core, vnu-jar, lighthouse)"
   if [ -f package-lock.json ]; then
     run_quiet npm ci --no-audit --no-fund --loglevel=error
   else

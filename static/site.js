@@ -18,6 +18,14 @@
     });
   }
 
+  /* The navigation is a <details>, shown open on wide screens by CSS (::details-content); a
+     browser without that selector gets it opened here instead. */
+  var menu = document.querySelector("[data-nav-menu]");
+  if (menu && window.CSS && CSS.supports && !CSS.supports("selector(::details-content)") &&
+      window.matchMedia("(min-width: 40.01rem)").matches) {
+    menu.open = true;
+  }
+
   /* 朗读: the browser's own speech synthesis (zh-CN), where it exists. The text goes in
      sentence-sized pieces: some engines stop reading one long utterance after ~15 s. */
   var box = document.querySelector("[data-read-aloud]");

@@ -28,6 +28,19 @@ footer:
 """
 
 
+def tiny_png(shade: int = 0, size: int = 4) -> bytes:
+    """A real PNG of `size`×`size` pixels (images of media/ must be what their name says)."""
+    import struct
+    import zlib
+    rows = b"".join(b"\x00" + bytes((shade % 256, 90, 160)) * size for _ in range(size))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
 def write_site(root: Path, files: dict[str, str | bytes], site_yaml: str | None = SITE_YAML) -> Path:
     """Write a site folder: `files` maps site-relative paths to text (dedented) or bytes."""
     root.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import parse, run_build, write_site
+from tests.conftest import parse, run_build, tiny_png, write_site
 from tests.link_checks import (broken_links, html_files, link_to, links, links_of, main, non_ascii_urls, page, site_url,
                                text, voice_index)
 
@@ -414,9 +414,9 @@ FILES = {
         """,
     # a file saved by a Windows editor: BOM and CRLF line ends are fine
     "content/pages/guide.md": "\ufeff---\r\ntitle: 办事指南\r\n---\r\n来访请先预约，\r\n并带好身份证件。\r\n".encode("utf-8"),
-    "media/people/zhou.png": b"\x89PNG\r\n\x1a\n not really an image",
+    "media/people/zhou.png": tiny_png(1),
     "media/docs/agenda.pdf": b"%PDF-1.4 not really a document",
-    "media/照片/会场 全景.png": b"\x89PNG\r\n\x1a\n a photo named in Chinese",
+    "media/照片/会场 全景.png": tiny_png(2),
 }
 
 # Every published page of the site: URL -> its <h1>, which is the item's title (or name).

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT, TODAY, copy_output, run_build, snapshot, write_site
+from tests.conftest import PROJECT, TODAY, copy_output, run_build, snapshot, tiny_png, write_site
 
 SITE_YAML = """\
 title: 测试区人民代表大会常务委员会
@@ -74,7 +74,7 @@ BASE = {
     "content/news/kai-mu.md": NEWS,
     "content/reports/work-report.md": "---\ntitle: 工作报告\ndate: 2021-07-21\nsession: 1-1\n---\n报告正文。\n",
     "content/pages/about.md": "---\ntitle: 关于本站\norder: 1\n---\n本站发布测试区人大的公开信息。\n",
-    "media/people/zhou.png": b"\x89PNG\r\n\x1a\n",
+    "media/people/zhou.png": tiny_png(1),
 }
 CANARY = {"content/news/canary.md": "---\ntitle: 新增的一条新闻\ndate: 2021-07-20\n---\n若网站被发布，这一页就会出现。\n"}
 
@@ -211,7 +211,7 @@ CASES: dict[str, Case] = {
                                             V: voice(kind="委员", speaker="张华")},
                                            [("content/deputies/zhang-hua.md", 3, "role", ("委员",))]),
     # media/会场.png is published as media/hui-chang.png (every URL ASCII): two files, one address
-    "media-names-on-one-address": Case({"media/会场.png": b"\x89PNG 1", "media/hui-chang.png": b"\x89PNG 2"},
+    "media-names-on-one-address": Case({"media/会场.png": tiny_png(1), "media/hui-chang.png": tiny_png(2)},
                                        [("media/会场.png", None, None, ("media/hui-chang.png", "同一个地址"))]),
     "unknown-topic": Case({V: voice(topics="[医疗卫生, 体育]")},
                           [(V, 6, "topics", ("体育", "没有在 site.yaml 中声明", "医疗卫生、交通出行、教育"))]),

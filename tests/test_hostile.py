@@ -27,7 +27,7 @@ from lxml import html as lxml_html
 
 
 
-from tests.conftest import run_build, write_site
+from tests.conftest import run_build, tiny_png, write_site
 
 # Each payload, if it ever ran, would call alert/console or reach evil.example: the browser test
 # counts those. Numbered, so a failure names the payload.
@@ -193,8 +193,7 @@ def build_hostile_site(root: Path) -> tuple[Path, Path, str]:
     return site, out, result.stderr
 
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-                    "0000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082")
+PNG = tiny_png()  # a real image: media/ images must be what their name says (images.py)
 
 
 def payload_count() -> int:

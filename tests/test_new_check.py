@@ -22,6 +22,7 @@ import yaml
 
 
 from preview_server import PROJECT, make_site, write
+from tests.conftest import tiny_png
 
 from generator.cli import main
 from generator.fields import SCHEMA, fields_of
@@ -232,7 +233,7 @@ def test_check_anchor_to_a_heading_suggests_its_id(site: Path):
 
 def test_check_media_used_and_unused(site: Path):
     (site / "media").mkdir()
-    (site / "media/used.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (site / "media/used.png").write_bytes(tiny_png())
     (site / "media/unused.pdf").write_bytes(b"%PDF-1.4\n")
     write(site / "content/pages/about.md", "---\ntitle: 关于本站\n---\n![图片说明](/media/used.png)\n")
     result = check(site)

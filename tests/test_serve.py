@@ -20,6 +20,7 @@ import pytest
 
 
 from preview_server import PreviewServer, make_site, write
+from tests.conftest import tiny_png
 
 
 @pytest.fixture(scope="module")
@@ -216,8 +217,7 @@ def test_template_and_site_yaml_changes(server: PreviewServer, site: Path, resto
 
 
 def test_media_files_and_generated_files(server: PreviewServer, site: Path, restore):
-    png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+    png = tiny_png()  # a real image (images.py decodes it)
     image = restore(site / "media/dot.png")
     about = restore(site / "content/pages/about.md")
     image.parent.mkdir(exist_ok=True)

@@ -84,7 +84,8 @@ def _cards(out: Path, pages: list[str]) -> list[tuple[str, str, str]]:
             label = group.xpath("./h3")[0].text.replace("（续）", "")
             for topic in group.xpath(".//section[contains(@class,'topic-group')]"):
                 name = topic.xpath("./h4")[0].text_content().replace("（续）", "")
-                for href in topic.xpath(".//li[contains(@class,'voice-card')]//h5/a/@href"):
+                for href in topic.xpath(".//li[contains(@class,'voice-card')]//h5/a/@href"
+                                        " | .//li[contains(@class,'voice-again')]/a/@href"):  # a card, or again in brief
                     found.append((label, name, _site_url(page, href)))
     return found
 

@@ -318,10 +318,17 @@ LAYOUT_JS = """() => {
     const chars = p.clientWidth / parseFloat(getComputedStyle(p).fontSize);
     if (chars < 33 || chars > 41) problems.push(`measure ${chars.toFixed(1)} characters a line`);
   }
+  const columns = (items) => new Set(items.map((c) => Math.round(c.getBoundingClientRect().left))).size;
   for (const grid of document.querySelectorAll('.cards, .person-cards, .entrances')) {
+    if (grid.closest('.voice-index')) continue;  // measured whole, below
     const items = [...grid.children];
-    const cols = new Set(items.map((c) => Math.round(c.getBoundingClientRect().left))).size;
-    if (items.length >= 2 && cols < 2) problems.push(`${grid.className}: ${items.length} cards in one column`);
+    if (items.length >= 2 && columns(items) < 2) problems.push(`${grid.className}: ${items.length} cards in one column`);
+  }
+  // A session's voice index fills the width as a whole (#20): its kinds side by side, each a
+  // column of compact cards, so one topic's list may be a single column but the index is not.
+  for (const index of document.querySelectorAll('.voice-index')) {
+    const cards = [...index.querySelectorAll('.voice-card')];
+    if (cards.length >= 2 && columns(cards) < 2) problems.push(`voice index: ${cards.length} cards in one column`);
   }
   return problems;
 }"""
@@ -471,7 +478,8 @@ def test_layout_holds_at_1280(audit):
 @in_browser
 def test_typography_and_large_mode_on_every_page(audit):
     """Body ≥ 16 px, line height ~1.8, no justified text; 大字模式 ≥ 24 px and ≥ 1.5×, line
-    spacing ≥ 1.3× standard, paragraph spacing ≥ 1.3× the line spacing."""
+    height 1.5–1.8 (the MIIT 适老化 range, #20: it was 2.4, which read as double-spaced),
+    paragraph spacing ≥ 1.3× the line spacing."""
     def check(a: PageAudit) -> list[str]:
         s, g = a.standard, a.large
         out = []
@@ -481,7 +489,7 @@ def test_typography_and_large_mode_on_every_page(audit):
             out.append("justified text")
         if g["font"] < 24 or g["font"] < 1.5 * s["font"] - 0.01:
             out.append(f"大字模式 body {g['font']}px vs {s['font']}px")
-        if g["line"] / g["font"] < 1.3 * (s["line"] / s["font"]) - 0.01:
+        if not 1.5 - 0.01 <= g["line"] / g["font"] <= 1.8 + 0.01:
             out.append(f"大字模式 line spacing {g['line'] / g['font']:.2f}")
         if g["paraGap"] is not None and g["paraGap"] < 1.3 * g["pLine"] - 0.5:
             out.append(f"大字模式 paragraph spacing {g['paraGap']}px < 1.3 × {g['pLine']}px")
@@ -634,6 +642,10 @@ def test_keyboard_alone_skips_switches_and_navigates(shared, sites):
     tab_to("[data-mode-switch]")
     page.keyboard.press("Enter")
     assert page.evaluate("document.documentElement.classList.contains('mode-large')")
+    assert not page.locator(".main-nav a[href$='sessions/']").is_visible()  # a phone: behind 栏目
+    tab_to(".nav-menu > summary")
+    page.keyboard.press("Enter")
+    assert page.locator(".main-nav a[href$='sessions/']").is_visible()
     tab_to(".main-nav a[href$='sessions/']")
     page.keyboard.press("Enter")
     page.wait_for_url(served.url("sessions/"))
@@ -764,6 +776,10 @@ def test_works_without_javascript(browser, sites, real_site, width):
             assert page.evaluate("document.scrollingElement.scrollWidth") <= width, rel
             assert not page.locator("[data-mode-switch]").is_visible()
             assert not page.locator("[data-read-aloud]").is_visible()
+            menu = page.locator(".nav-menu > summary")  # phones and 200 % zoom: 栏目 opens the navigation
+            if menu.is_visible():
+                assert not page.locator(".main-nav a").first.is_visible()
+                menu.click()
             links = page.locator(".main-nav a")
             assert links.count() >= 7
             for i in range(links.count()):
@@ -772,7 +788,7 @@ def test_works_without_javascript(browser, sites, real_site, width):
                 assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
             small = measure(page, STANDARD_TARGET)["small"]
             assert small == [], (rel, small)
-        page.click(".main-nav a >> text=会议")
+        page.click(".main-nav a >> text=会议")  # the menu was left open on the last page
         page.wait_for_url(sites["real"].url("sessions/"))
         assert page.locator("h1").inner_text() == "会议"
         assert log.errors == [] and log.failed == []
@@ -807,7 +823,11 @@ def test_screenshots(shared, sites):
     page.screenshot(path=str(artifact("theme-real-home-360-large.png")), full_page=True)
     page.click("[data-mode-switch]")
     page.goto(sites["test"].url("deputies/zhang-ming-hua/"))
-    assert page.evaluate("document.querySelector('img.avatar').naturalWidth") == 96
+    # The 96 px photo really loads, as one of its published forms (images.py: the PNG or its WebP;
+    # naturalWidth counts the srcset density, so the source is asserted, not the width).
+    photo = page.evaluate("(() => { const i = document.querySelector('img.avatar'); "
+                          "return [i.complete, i.naturalWidth, i.currentSrc]; })()")
+    assert photo[0] and photo[1] > 0 and re.search(r"/media/people/zhang(\.96\.[0-9a-f]{8}\.webp|\.png)$", photo[2]), photo
 
 
 # ---------------------------------------------------------------------------------------------
@@ -843,7 +863,7 @@ def test_the_checks_catch_what_they_look_for(shared, sites):
     assert any(v.startswith("color-contrast-enhanced:") for v in run_axe(page, enhanced=True))
     page.click("[data-mode-switch]")
     page.evaluate("() => { const s = document.createElement('style'); s.textContent = 'a:focus-visible{outline:none}'; document.head.append(s); }")
-    page.focus(".crumbs a")
+    page.locator(".crumbs a >> visible=true").first.focus()  # phones show only the level above
     page.keyboard.press("Tab")
     page.keyboard.press("Shift+Tab")
     f = page.evaluate(FOCUS_JS)
@@ -934,8 +954,16 @@ def test_person_cards_and_voices_index(theme_site, real_site):
     assert kinds == ["代表心声", "委员心声", "市民热议"]
     topics = [[h.text_content() for h in s.xpath(".//h4")] for s in index.xpath(".//section[contains(@class,'kind-group')]")]
     assert topics == [["医疗卫生", "交通出行"], ["交通出行", "教育"], ["其他"]]
+    # Each voice is one card; 上学路上更安全 (教育 and 交通出行) is listed again under its second
+    # topic as a one-line link, not a second card (#20).
     cards = index.xpath(".//li[contains(@class,'voice-card')]")
-    assert len(cards) == 5 and all(c.xpath(".//h5/a") for c in cards)
+    assert len(cards) == 4 and all(c.xpath(".//h5/a") for c in cards)
+    card_links = [c.xpath(".//h5/a/@href")[0] for c in cards]
+    assert len(set(card_links)) == 4
+    again = index.xpath(".//li[contains(@class,'voice-again')]")
+    assert [a.xpath("./a/text()")[0] for a in again] == ["上学路上更安全"]
+    assert again[0].xpath("./a/@href")[0] in card_links and not again[0].xpath(".//h5")
+    assert again[0].xpath(".//a[contains(@href, 'deputies/li-xiu-lan/')]")  # its speaker still linked
     assert index.xpath(".//li[contains(@class,'voice-card')][.//span[contains(@class,'badge-draft')]]")
     real = parse(real_site / "deputies/index.html")
     assert len(real.xpath("//li[contains(@class,'person-card')]//*[contains(@class,'avatar-initial')]")) == 5
