@@ -257,8 +257,20 @@ class ImageCache:
             made = make(data, suffix, tmp)
             (tmp / "info.json").write_text(json.dumps(vars(made)), encoding="utf-8")
             target = self.folder(digest)
-            shutil.rmtree(target, ignore_errors=True)
-            os.replace(tmp, target)
+            for _ in range(3):
+                try:
+                    os.replace(tmp, target)
+                    break
+                except OSError:
+                    # Another build made the same image meanwhile (same bytes, same digest): use
+                    # its files if whole, else clear the remains and try again.
+                    ready = self.load(digest)
+                    if ready is not None:
+                        shutil.rmtree(tmp, ignore_errors=True)
+                        return ready
+                    shutil.rmtree(target, ignore_errors=True)
+            else:
+                raise OSError(f"cannot move {tmp} into place")
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

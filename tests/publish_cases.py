@@ -233,7 +233,7 @@ def test_dry_run_changes_nothing(kind, request, tmp_path):
     assert written(marks, place.marks()) == expected and place.files() == new
 
 
-MEDIA = 12  # photos replaced between the two versions: what the killed publish sends first
+MEDIA = 12  # documents replaced between the two versions: what the killed publish sends first
 RATE = 16_000  # bytes a second through the relay while the publish that is killed runs
 
 
@@ -244,7 +244,7 @@ def test_killed_publish_is_finished_by_the_next(kind, request, tmp_path):
     throttle = Throttle(upstream)
     request.addfinalizer(throttle.close)
     place = new_place(kind, request, tmp_path, port=throttle.port)
-    photos = {f"media/photos/p{i:02d}.jpg": os.urandom(2000).hex() for i in range(MEDIA)}
+    photos = {f"media/files/p{i:02d}.pdf": os.urandom(2000).hex() for i in range(MEDIA)}  # copied as they are
     site = site_with(tmp_path, place, extra=photos)
     old = build(site)
     published(site, place)
@@ -261,7 +261,7 @@ def test_killed_publish_is_finished_by_the_next(kind, request, tmp_path):
     cmd = [sys.executable, str(PROJECT / "build.py"), "publish", "--site", str(site), "--today", TODAY.isoformat()]
     proc = subprocess.Popen(cmd, env={**place.env, "CI": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     request.addfinalizer(proc.kill)
-    arrived = lambda: written(marks, place.marks()) & media  # noqa: E731  # a new photo in its place
+    arrived = lambda: written(marks, place.marks()) & media  # noqa: E731  # a new document in its place
     assert kill_when(proc, arrived), "the publish ended before it could be killed midway"
     throttle.rate = None
 
