@@ -1,8 +1,8 @@
 """The files that help readers and machines find pages: feeds, sitemap, robots.txt, open data.
 
 One call for the pipeline (and the preview server): Site -> OutputFiles, pure.
-The search index is made beside them (searchindex.search_files): the preview
-server makes it only when the search page asks for it.
+The search index is made beside them (searchindex); the preview server patches it
+(searchindex.LiveIndex) when the search page asks for it after a save.
 """
 
 from __future__ import annotations

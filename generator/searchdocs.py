@@ -135,11 +135,14 @@ def search_doc(entry: Entry) -> SearchDoc:
     if isinstance(entry, Suggestion) and entry.answer_html:
         body = f"{body} {body_text(entry.answer_html)}".strip()
     labels = " ".join(_labels(entry))
+    by = [] if isinstance(entry, News) else names  # whom the page is by or about: weighted as its title
+    if not by:
+        labels = " ".join([*names, labels]).strip()  # people a news item names: weighted as labels
     return SearchDoc(
         source=entry.source, url=entry.url, title=entry.title, kind=kind_of(entry),
         session=_session_title(entry), topics=tuple(t.name for t in entry.topics),
         date=_iso(entry), people="、".join(names),
-        heading=" ".join([entry.title, *names]), labels=labels, body=body)
+        heading=" ".join([entry.title, *by]), labels=labels, body=body)
 
 
 def shown_date(doc: SearchDoc) -> str:

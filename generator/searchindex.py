@@ -46,7 +46,8 @@ EPOCH = dt.date(1900, 1, 1)
 # BM25 with a fixed reference length, so that no page's impact depends on another page
 K1, B, REFERENCE_LENGTH = 1.2, 0.75, 2000
 WEIGHTS = (5, 2, 1)  # heading (title, names), labels, body
-LEVELS = 63  # impacts are 1..63, one character each
+# impacts are 1..63, one character each: BM25's part (1..31), plus 32 for a term in the title
+SATURATED, TITLE_BONUS = 31, 32
 HASH_CHARS = 8  # hex digits of a shard's hash in its name
 
 
@@ -98,7 +99,12 @@ def page_ids(dates: Mapping[str, str]) -> dict[str, int]:
 
 
 def impacts(doc: SearchDoc) -> dict[str, int]:
-    """Each term of a page with its impact (1..63): BM25's saturation of the weighted count."""
+    """Each term of a page with its impact (1..63): BM25's saturation of the weighted count
+    (1..31), plus TITLE_BONUS where the term is in the title.
+
+    Saturation alone lets a body that repeats a phrase draw level with the page titled by it;
+    the bonus puts the page a query names first, as readers expect of a title search.
+    """
     heading, labels, body = (index_terms(fold(text)) for text in (doc.heading, doc.labels, doc.body))
     length = sum(heading.values()) + sum(labels.values()) + sum(body.values())
     weighted = dict(body)
@@ -106,7 +112,8 @@ def impacts(doc: SearchDoc) -> dict[str, int]:
         for term, count in terms.items():
             weighted[term] = weighted.get(term, 0) + weight * count
     table = impact_table(length, max(weighted.values(), default=0))
-    return dict(zip(weighted, map(table.__getitem__, weighted.values())))
+    titled = index_terms(fold(doc.title))
+    return {term: table[count] + (TITLE_BONUS if term in titled else 0) for term, count in weighted.items()}
 
 
 def impact_table(length: int, most: int) -> list[int]:
@@ -117,8 +124,8 @@ def impact_table(length: int, most: int) -> list[int]:
     """
     length = 2 ** (math.floor(4 * math.log2(max(length, 16))) / 4)
     norm = K1 * (1 - B + B * length / REFERENCE_LENGTH)
-    scale = LEVELS / (K1 + 1)
-    return [min(LEVELS, max(1, round(tf * (K1 + 1) / (tf + norm) * scale))) for tf in range(most + 1)]
+    scale = SATURATED / (K1 + 1)
+    return [min(SATURATED, max(1, round(tf * (K1 + 1) / (tf + norm) * scale))) for tf in range(most + 1)]
 
 
 def shard_count(total: int) -> int:
@@ -380,9 +387,28 @@ def index_outputs(state: IndexState, fresh: list[OutputFile], published: Mapping
     return out
 
 
-def search_files(site) -> list[OutputFile]:
-    """The whole index of a site's published entries, made afresh (no state kept)."""
-    from .searchdocs import indexed_entries, row_of as entry_row, search_doc
-    entries = indexed_entries(site)
-    return build_index(entries, {e.source: entry_row(e) for e in entries}, search_doc)[1]
+class LiveIndex:
+    """The preview's index: made once, then patched with each save's changed pages (update_index),
+    as a build's in-place update does, so a save costs the pages it changed, not the site."""
 
+    def __init__(self) -> None:
+        self.state: IndexState | None = None
+        self.docs: dict[str, SearchDoc] = {}
+        self.files: dict[str, OutputFile] = {}
+
+    def refresh(self, site) -> list[OutputFile]:
+        """Every index file of the site as it is now."""
+        from .searchdocs import indexed_entries, row_of as entry_row, search_doc
+        entries = indexed_entries(site)
+        docs = {e.source: search_doc(e) for e in entries}
+        rows = {e.source: entry_row(e) for e in entries}
+        if self.state is None:
+            self.state, made = build_index(list(docs.values()), rows, lambda d: d)
+        else:
+            changed = {s: (self.docs.get(s), docs.get(s)) for s in self.docs.keys() | docs.keys()
+                       if self.docs.get(s) != docs.get(s)}
+            made = update_index(self.state, changed, rows, docs.__getitem__) if changed else []
+        self.docs = docs
+        self.files.update((f.path, f) for f in made)
+        self.files = {p: f for p, f in self.files.items() if p in self.state.files}
+        return [self.files[p] for p in sorted(self.files)]

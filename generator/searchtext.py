@@ -3,8 +3,8 @@
 Chinese has no spaces, and dictionaries miss the names and places readers search for
 (王大祝, 七格公园). So, as Lucene's CJKBigramFilter and Elasticsearch's `cjk` analyzer do,
 a run of Chinese characters is indexed as each character and each overlapping pair of
-characters; letters and digits as whole words. A query part becomes its pairs (a part of
-one character, that character), and a page matches where it holds all of them.
+characters; letters and digits as whole words. A query part becomes pairs that cover it
+(a part of one character, that character), and a page matches where it holds all of them.
 
 static/search.js does exactly the same in the reader's browser (`fold`, `tokens`);
 tests/browser/test_search_engine.py proves the two agree on a list of tricky strings.
@@ -62,16 +62,29 @@ def index_terms(text: str) -> Counter:
     return terms
 
 
+def covering_pairs(run: str) -> list[str]:
+    """The pairs of a Chinese run that cover every character: every other pair, and the last.
+
+    A page holding the run holds them all; they are about half its pairs, so a query fetches
+    about half as many shards. Which pages hold the run as written is checked afterwards on
+    their text (search.js), so a page holding the pairs apart is not called a match.
+    """
+    starts = list(range(0, len(run) - 1, 2))
+    if starts[-1] != len(run) - 2:
+        starts.append(len(run) - 2)
+    return [run[i:i + 2] for i in starts]
+
+
 def query_terms(part: str) -> list[str]:
     """The terms a page must hold to match one (folded) query part, in the order they occur.
 
-    A run of Chinese gives its overlapping pairs, a run of one character that character;
+    A run of Chinese gives its covering pairs, a run of one character that character;
     letters and digits give words. Duplicates are dropped; at most PART_MAX terms.
     """
     out: list[str] = []
     for token in TOKEN.findall(part):
         if HAN_RUN.fullmatch(token):
-            out += [token] if len(token) == 1 else [a + b for a, b in zip(token, token[1:])]
+            out += [token] if len(token) == 1 else covering_pairs(token)
         else:
             out.append(token[:WORD_MAX])
     return list(dict.fromkeys(out))[:PART_MAX]

@@ -52,6 +52,7 @@ from watchfiles._rust_notify import RustNotify  # watchfiles' documented Rust ba
 from .builder import Builder, BuildOutput, theme_dirs
 from .errors import BuildFailed, Problem
 from .preview import PreviewFolder
+from .searchindex import LiveIndex
 from .urls import SEARCH_INDEX_DIR
 from .writer import WriteError
 
@@ -98,6 +99,7 @@ class Preview:
         self._discovery_for = -1  # generation whose feeds, sitemap and open data are in the folder
         self._discovery_paths: set[str] = set()
         self._search_for = -1  # generation whose search index is in the folder
+        self._index = LiveIndex()  # patched page by page as saves come
 
     # -- rebuilding ------------------------------------------------------------
     def rebuild(self, changed: set[Path] | None = None, progress: Callable[[int, int], None] | None = None
@@ -182,12 +184,11 @@ class Preview:
 
     def ensure_search(self) -> None:
         """Bring the search index up to date with the current pages, once per change."""
-        from .searchindex import search_files
         with self.lock:
             if not self.search_stale():
                 return
             try:
-                files = search_files(self.site)
+                files = self._index.refresh(self.site)
             except Exception:  # never let an index bug take the preview down
                 traceback.print_exc()
                 files = []

@@ -3,18 +3,18 @@
    Loaded by templates/search.html only; no other page loads this file or the index.
 
    A query is folded (NFKC and case folding) and cut exactly as the build cuts page text
-   (generator/searchtext.py): each space-separated part becomes its overlapping pairs of
-   Chinese characters (a part of one character, that character) and its words of letters or
-   digits. Only the shards holding those terms are fetched, in parallel, and kept. A page
-   must hold every term; pages are ranked by BM25 (impacts computed at build time, titles and
-   names weighted up), newer first on ties. The first results' records are fetched to show
-   them; those holding each part as written come first, and an excerpt is cut from the body
-   around the best match. */
+   (generator/searchtext.py): each space-separated part becomes pairs of Chinese characters
+   that cover it (every other overlapping pair and the last; a part of one character, that
+   character) and its words of letters or digits. Only the shards holding those terms are
+   fetched, in parallel, and kept. A page must hold every term; pages are ranked by BM25
+   (impacts computed at build time, titles and names weighted up), newer first on ties. The
+   first results' records are fetched to show them; those holding each part as written come
+   first, and an excerpt is cut from the body around the best match. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-search]");
   if (!root) return;
-  var FIRST = 5, MORE = 10, QUERY_MAX = 100, TERMS_MAX = 16, PART_MAX = 12, WORD_MAX = 32;
+  var FIRST = 4, MORE = 10, QUERY_MAX = 100, TERMS_MAX = 16, PART_MAX = 12, WORD_MAX = 32;
   var EXCERPT = 90;
   var form = root.querySelector("[data-search-form]");
   var input = root.querySelector("[data-search-input]");
@@ -55,10 +55,11 @@
   function partTerms(part) {
     var out = [];
     (part.match(TOKEN) || []).forEach(function (token) {
-      if (HAN_RUN.test(token)) {
+      if (HAN_RUN.test(token)) {  /* pairs that cover the run: every other one, and the last */
         var cs = chars(token);
         if (cs.length === 1) out.push(cs[0]);
-        for (var i = 0; i + 1 < cs.length; i++) out.push(cs[i] + cs[i + 1]);
+        for (var i = 0; i + 1 < cs.length; i += 2) out.push(cs[i] + cs[i + 1]);
+        if (cs.length > 2 && cs.length % 2) out.push(cs[cs.length - 2] + cs[cs.length - 1]);
       } else {
         out.push(chars(token).slice(0, WORD_MAX).join(""));
       }

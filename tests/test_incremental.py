@@ -187,6 +187,50 @@ def small(tmp_path) -> tuple[Path, Path]:
     return site, out
 
 
+def _random_edit(site: Path, rng, step: int) -> str:
+    """One edit an editor might make: the text of a body (most often), a title, a new file, a
+    file deleted (one added before: the generated files link to each other); returns which."""
+    files = sorted(p for p in (site / "content").rglob("*.md") if "/deputies/" not in p.as_posix()
+                   and "/sessions/" not in p.as_posix())
+    path, roll = rng.choice(files), rng.random()
+    text = path.read_text(encoding="utf-8")
+    if roll < 0.6:
+        path.write_text(text.rstrip("\n") + f"\n\n第{step}次补充：代表们{rng.choice(['关注停车难', '建议加装电梯', '呼吁完善养老服务'])}。\n",
+                        encoding="utf-8")
+        return "body"
+    if roll < 0.75:
+        path.write_text(text.replace("title: ", f"title: 修订{step}·", 1), encoding="utf-8")
+        return "title"
+    if roll < 0.9:
+        (path.parent / f"added-{step}.md").write_text(text.replace("title: ", f"title: 新增{step}·", 1), encoding="utf-8")
+        return "added"
+    added = sorted((site / "content").rglob("added-*.md"))  # one no other file links to
+    if not added:
+        return _random_edit(site, rng, step)
+    rng.choice(added).unlink()
+    return "deleted"
+
+
+def test_random_edits_built_one_after_another_equal_clean_builds(tmp_path):
+    """Edits built in place (bodies) and in full (the others), one after the other into one
+    output, always publish exactly what a clean build of the same content does, index included."""
+    import random
+
+    rng = random.Random(20261205)
+    site = tmp_path / "site"
+    generate(site, 80, seed=5)
+    out = tmp_path / "public"
+    _build(site, out)
+    ways: list[tuple[str, bool]] = []
+    for step in range(10):
+        kind = _random_edit(site, rng, step)
+        result = _build(site, out)
+        ways.append((kind, result.in_place))
+        assert snapshot(out) == _clean_serial(site, tmp_path / f"clean-{step}" / "public"), (step, kind)
+    assert all(in_place == (kind == "body") for kind, in_place in ways), ways
+    assert any(kind == "body" for kind, _ in ways) and any(kind != "body" for kind, _ in ways)
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text

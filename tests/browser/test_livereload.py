@@ -85,3 +85,34 @@ def test_open_tabs_reload_by_themselves_after_a_save(new_page, server: PreviewSe
 
     for entries in (log.errors, other_log.errors):
         assert entries == [], entries
+
+
+def _search(new_page, server: PreviewServer, query: str) -> list[str]:
+    """Run a query on the preview's search page, in a tab of its own closed afterwards (so that no
+    reload a later save sends interrupts it): the result links' paths."""
+    from urllib.parse import quote
+    page, log = new_page()
+    try:
+        page.goto(f"{server.base}/search/?q={quote(query)}")
+        page.wait_for_function("() => document.querySelector('[data-search]').getAttribute('aria-busy') === null"
+                               " && /找到|没有找到|不可用/.test(document.querySelector('[data-search-status]')"
+                               ".textContent)", timeout=TIMEOUT_MS)
+        status = page.locator("[data-search-status]").inner_text()
+        assert "不可用" not in status and log.errors == [] and log.failed == [], (status, log.errors, log.failed)
+        return page.eval_on_selector_all("ol[aria-label=搜索结果] a", "els => els.map(a => a.pathname)")
+    finally:
+        page.context.close()
+
+
+def test_search_in_the_preview_follows_each_save(new_page, server: PreviewServer):
+    """The search page works in the preview; a save's new words are found, its removed ones not."""
+    assert "/voices/v1/" in _search(new_page, server, "社区医院")
+    source = server.site / "content/voices/v1.md"
+    good = source.read_text(encoding="utf-8")
+    write(source, good + "\n保存后才有的词：钱塘江潮观景台。\n")
+    server.wait_until(lambda: "钱塘江潮观景台" in server.text("/voices/v1/"), timeout=TIMEOUT_MS / 1000)
+    assert _search(new_page, server, "钱塘江潮观景台") == ["/voices/v1/"]
+    write(source, good)
+    server.wait_until(lambda: "钱塘江潮观景台" not in server.text("/voices/v1/"), timeout=TIMEOUT_MS / 1000)
+    assert _search(new_page, server, "钱塘江潮观景台") == []
+    assert "/voices/v1/" in _search(new_page, server, "社区医院")

@@ -244,7 +244,7 @@ def test_header_box_searches_and_other_pages_load_no_search_code(browser, small_
         page.goto(s.served.url(""))
         page.goto(s.served.url("voices/wang-da-zhu-ting-che/"))
         page.wait_for_load_state("networkidle")
-        assert [u for u in log.requests[before:] if "/pagefind/" in u or "search.js" in u] == []
+        assert [u for u in log.requests[before:] if "/search/index/" in u or "search.js" in u] == []
         assert page.locator(".search-box-form").is_visible()
         assert not page.locator(".search-box-link").is_visible()
         page.fill("#search-box-q", "停车")
@@ -252,7 +252,6 @@ def test_header_box_searches_and_other_pages_load_no_search_code(browser, small_
             page.press("#search-box-q", "Enter")
         page.wait_for_function(DONE)
         assert s.results()[0] == "voices/wang-da-zhu-ting-che/"
-        assert [u for u in log.requests if "/pagefind/pagefind-worker" in u] == []
         assert log.errors == [] and log.failed == []
     finally:
         s.close()
@@ -277,34 +276,30 @@ def test_without_javascript_the_box_is_a_link_that_says_so(browser, small_site):
         served.server.shutdown()
 
 
-# -- a big site's index in bundles (generator/search.py, tests/test_search_bundles.py) ---------
+# -- a site of 2,000 pages (bench/corpus.py): the index at scale ---------------------------------
 
-BUNDLE_LIMIT = 12
+BIG_PAGES = 2000
 
 
 @pytest.fixture(scope="module")
-def bundled(browser, tmp_path_factory):
-    """A generated site of 60 entries indexed in bundles of at most 12 pages, and its model."""
+def big(browser, tmp_path_factory):
+    """A generated site of 2,000 content files, built once; its model for the expectations."""
     import os
     import subprocess
 
     from bench.corpus import generate
-    from generator import search
     from generator.builder import Builder
-    from generator.inputs import BUNDLE_ENV
     from tests.conftest import PROJECT, TODAY
 
-    site = tmp_path_factory.mktemp("bundled") / "site"
-    generate(site, 60, seed=11)
+    site = tmp_path_factory.mktemp("big") / "site"
+    generate(site, BIG_PAGES, seed=11)
     result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "build", "--site", str(site),
-                             "--today", TODAY.isoformat()], capture_output=True, text=True, timeout=300,
-                            env={**os.environ, BUNDLE_ENV: str(BUNDLE_LIMIT)})
+                             "--today", TODAY.isoformat()], capture_output=True, text=True, timeout=900,
+                            env={**os.environ, "CI": "1"})
     assert result.returncode == 0, result.stderr
     model = Builder(site, today=TODAY).build().site
-    plan = search.plan_bundles(model, limit=BUNDLE_LIMIT)
-    assert len(plan) >= 4
     s = Searcher(browser, site / "public")
-    yield s, model, plan
+    yield s, model
     s.close()
 
 
@@ -319,30 +314,63 @@ def _all_results(s: Searcher) -> list[tuple[str, str]]:
         "(e.querySelector('.search-result-date') || {}).textContent || ''])")
 
 
-def test_a_bundled_index_finds_pages_of_every_bundle(bundled):
-    s, _, plan = bundled
-    for shard in (plan[0], plan[len(plan) // 2], plan[-1]):  # the first bundle, a middle one, the oldest
-        entry = shard.entries[0]
+def test_a_big_site_finds_its_newest_middle_and_oldest_pages_by_title(big):
+    s, model = big
+    dated = sorted((e for e in [*model.voices, *model.news, *model.reports] if e.published),
+                   key=lambda e: (e.sort_date, e.url))
+    for entry in (dated[-1], dated[len(dated) // 2], dated[0]):
         found = s.search(entry.title)
-        assert entry.url in found[:5], (shard.folder, entry.title, found[:5])
+        assert entry.url in found[:5], (entry.title, found[:5])
     assert s.log.errors == [] and s.log.failed == []
-    # the merged bundles share the first one's code and WebAssembly: one download each
-    assert sum("wasm." in r for r in s.log.requests) == 1
-    assert sum(r.endswith("pagefind.js") for r in s.log.requests) == 1
 
 
-def test_a_bundled_index_lists_a_filter_newest_first_across_bundles(bundled):
-    s, model, _ = bundled
+def test_a_big_site_lists_a_filter_newest_first(big):
+    s, model = big
     news = [e for e in model.news if e.published]
     s.page.goto(s.served.url("search/?kind=%E6%96%B0%E9%97%BB"))  # ?kind=新闻
     s.page.wait_for_function(DONE)
     assert f"找到 {len(news)} 条" in s.page.text_content("[data-search-status]")
     assert f"新闻（{len(news)}）" in s.page.inner_text("select[data-filter=kind]")
-    shown = _all_results(s)
-    assert sorted(href for href, _ in shown) == sorted(f"/renda/{e.url}" for e in news)
+    s.page.fill("#search-q", "")
+    shown = [s.page.eval_on_selector_all(".search-result-date", "els => els.map(e => e.textContent)")]
+    days = [tuple(int(n) for n in re.findall(r"\d+", text)) for text in shown[0]]
+    assert days and days == sorted(days, reverse=True), days
+    newest = max(news, key=lambda e: (e.sort_date, e.url))
+    assert s.results()[0] in {e.url for e in news if e.sort_date == newest.sort_date}
 
-    def day(text: str) -> tuple[int, ...]:
-        return tuple(int(n) for n in re.findall(r"\d+", text))
 
-    days = [day(text) for _, text in shown]
-    assert days == sorted(days, reverse=True), days
+FIRST_SEARCH = """async (query) => {
+  const before = performance.getEntriesByType('resource').length;
+  const input = document.querySelector('#search-q');
+  input.value = query;
+  document.querySelector('[data-search-form]').requestSubmit();
+  const done = () => document.querySelector('[data-search]').getAttribute('aria-busy') === null
+    && /找到|没有找到/.test(document.querySelector('[data-search-status]').textContent)
+    && document.querySelectorAll('.search-result').length > 0;
+  for (let i = 0; i < 400 && !done(); i++) await new Promise(r => setTimeout(r, 25));
+  const after = performance.getEntriesByType('resource').slice(before);
+  return after.map(e => [e.name, e.encodedBodySize || e.transferSize || e.decodedBodySize]);
+}"""
+
+
+@pytest.mark.parametrize("query", ["停车", "养老服务", "老旧小区改造", "代表们 营商环境", "王伟"])
+def test_a_first_search_fetches_little_in_few_requests(browser, big, query):
+    """A reader's first search on a 2,000-page site, empty cache: at most 100 KB in at most
+    8 requests after the page's load (the manifest is fetched with the page itself)."""
+    s, _ = big
+    context, page, log = open_page(browser)
+    try:
+        page.goto(s.served.url("search/"))
+        page.wait_for_load_state("networkidle")
+        loaded = [u for u in log.requests if "/search/index/" in u]
+        assert any(u.endswith("manifest.json") for u in loaded)
+        fetched = page.evaluate(FIRST_SEARCH, query)
+        assert page.locator(".search-result").count() > 0, query
+        sizes = {url: size for url, size in fetched if "/favicon." not in url}  # the browser's own timing
+        assert all("/search/index/" in url for url in sizes), sizes
+        assert len(sizes) <= 8, sorted(sizes)
+        assert sum(sizes.values()) <= 100 * 1024, sizes
+        artifact(f"first-search-{len(query)}.json").write_text(json.dumps(
+            {"query": query, "requests": len(sizes), "bytes": sum(sizes.values())}, ensure_ascii=False))
+    finally:
+        context.close()
