@@ -1,7 +1,6 @@
-"""Parser-based checks of a built site's feeds, sitemap, robots.txt, head metadata and search bundle.
+"""Parser-based checks of a built site's feeds, sitemap, robots.txt and head metadata.
 
-Each check returns a list of problems (empty when all is well) so that the tests and
-bench/search_size.py (the generated 2,000-page site) share them.
+Each check returns a list of problems (empty when all is well), so that several tests share them.
 """
 
 from __future__ import annotations
