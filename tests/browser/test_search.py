@@ -88,14 +88,18 @@ def real(browser, real_site):
     s.close()
 
 
-@pytest.fixture(scope="module")
-def small_site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("search")
-    site = write_site(root / "site", fx.FILES, fx.SITE_YAML)
+def built(root: Path, files: dict) -> Path:
+    """The output folder of the discovery fixture's site (with `files`) built under `root`."""
+    site = write_site(root / "site", files, fx.SITE_YAML)
     out = root / "out" / "public"
     result = run_build(site, out=out)
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory) -> Path:
+    return built(tmp_path_factory.mktemp("search"), fx.FILES)
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,7 @@ import pytest
 from generator.searchcodec import term_hash
 from generator.searchtext import fold, query_terms
 from tests.browser.conftest import open_page, serve
-from tests.browser.test_search import DONE, Searcher
-from tests.conftest import run_build, write_site
+from tests.browser.test_search import DONE, Searcher, built
 import discovery_fixture as fx
 
 pytestmark = pytest.mark.browser
@@ -36,11 +35,7 @@ def small_out(tmp_path_factory) -> Path:
     files = dict(fx.FILES)
     files["content/news/quan-jiao.md"] = ("---\ntitle: 全角数字的会议纪要\ndate: 2026-01-12\n---\n"
                                           "２０２１年，代表们围绕ＡＢＣ项目和七格公园建设提出意见。\n")
-    site = write_site(root / "site", files, fx.SITE_YAML)
-    out = root / "out" / "public"
-    result = run_build(site, out=out)
-    assert result.returncode == 0, result.stderr
-    return out
+    return built(root, files)
 
 
 @pytest.fixture(scope="module")
