@@ -19,12 +19,10 @@ from .config import load_config
 from .content import parse_document
 from .errors import Problems
 from .fields import SCHEMA, Field, fields_of
+from .kinds import KINDS
 from .models import APPOINTMENT_ACTIONS
 from .urls import RESERVED, slugify
 
-KINDS = {"session": "sessions", "deputy": "deputies", "voice": "voices", "report": "reports",
-         "news": "news", "page": "pages", "suggestion": "suggestions",
-         "resolution": "resolutions", "appointment": "appointments", "notice": "notices"}
 YEAR_DIR = re.compile(r"^\d{4}$")
 EXAMPLES = {  # how a value of each type is written, for the comments
     "date": "2021-07-21", "bool": "true", "int": "1", "list": "[甲, 乙]",
