@@ -64,10 +64,23 @@ def _walk(folder: Path) -> dict[str, Path]:
     return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _marks(folder: Path) -> dict[str, tuple[int, int]]:
+    """Inode and mtime of each remote file, read while rsync may be renaming its temporary files
+    away: a file gone between the walk and its stat is simply not there yet (or any more)."""
+    marks = {}
+    for rel, path in _walk(folder).items():
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue
+        marks[rel] = (st.st_ino, st.st_mtime_ns)
+    return marks
+
+
 def rsync_place(sshd: SshServer, folder: Path, port: int | None = None, key: str = "user_key") -> Place:
     block = f"type: rsync\nhost: 127.0.0.1\nport: {port or sshd.port}\nuser: {sshd.user}\npath: {folder}/\n"
     return Place("rsync", block, sshd.env(key), lambda: {rel: p.read_bytes() for rel, p in _walk(folder).items()},
-                 lambda: {rel: (p.stat().st_ino, p.stat().st_mtime_ns) for rel, p in _walk(folder).items()},
+                 lambda: _marks(folder),
                  {"folder": folder})
 
 
