@@ -2,7 +2,10 @@
 
 Workers are forked, so they start with the parent's whole state (the Site model,
 the compiled templates) and nothing has to be pickled on the way in; only each
-chunk's results come back. Where a pool cannot start (no fork on this system,
+chunk's results come back. The parent is one of the `jobs`: it does every jobs-th
+chunk itself while the others' results come in, so a build on N cores runs N-1 forked
+copies of its state, not N (each copy's memory counts: a worker that reads the model
+touches its pages), with the same CPU at work. Where a pool cannot start (no fork on this system,
 a sandbox without process creation, or a parent with other threads running, as
 the preview server has, where forking is unsafe), `run` returns None and the
 caller does the work itself: the same function over the same items, so output
@@ -60,19 +63,23 @@ def run(task: Callable[[Any], Any], chunks: Sequence[Any], jobs: int) -> Iterato
         return None
     _TASK = task
     gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
+    jobs = min(jobs, len(chunks))
     try:
-        pool = context.Pool(min(jobs, len(chunks)), initializer=_leave_interrupts_to_the_parent)
+        pool = context.Pool(jobs - 1, initializer=_leave_interrupts_to_the_parent)
     except (OSError, ValueError, ImportError):
         gc.unfreeze()
         _TASK = None
         return None
-    return _results(pool, chunks)
+    return _results(pool, task, chunks, jobs)
 
 
-def _results(pool: Any, chunks: Sequence[Any]) -> Iterator[Any]:
-    global _TASK
+def _results(pool: Any, task: Callable[[Any], Any], chunks: Sequence[Any], jobs: int) -> Iterator[Any]:
+    """Every chunk's result in order: the parent's own (each jobs-th) made when its turn comes."""
+    mine = {n for n in range(len(chunks)) if n % jobs == jobs - 1}
     try:
-        yield from pool.imap(_call, chunks)
+        theirs = pool.imap(_call, [c for n, c in enumerate(chunks) if n not in mine])
+        for n, chunk in enumerate(chunks):
+            yield task(chunk) if n in mine else next(theirs)
         pool.close()
     finally:
         pool.terminate()
