@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.builder import Builder  # noqa: E402
+from generator.engine.builder import Builder  # noqa: E402
 
 
 def main() -> None:

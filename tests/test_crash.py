@@ -43,7 +43,9 @@ BUILD_TIMEOUT = 300
 RUNNER = textwrap.dedent('''\
     import os, sys, time
     sys.path.insert(0, {project!r})
-    from generator import cli, writer, cache, pipeline
+    from generator import cli
+    from generator.engine import writer, cache
+    from generator.commands import build as pipeline
 
     HOLD, RELEASE = os.environ.get("HOLD", ""), os.environ.get("RELEASE", "")
 

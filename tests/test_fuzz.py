@@ -35,13 +35,13 @@ from lxml import etree
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 
-from generator.builder import Builder, theme_dirs
-from generator.discovery import discovery_files
+from generator.engine.builder import Builder, theme_dirs
+from generator.outputs.discovery import discovery_files
 from generator.errors import BuildFailed, Problem
-from generator.fields import SCHEMA, fields_of
-from generator.markdown import MarkdownRenderer
-from generator.render import make_environment
-from generator.writer import output_lock, write_site
+from generator.model.fields import SCHEMA, fields_of
+from generator.model.markdown import MarkdownRenderer
+from generator.pages.render import make_environment
+from generator.engine.writer import output_lock, write_site
 from tests.conftest import SITE_YAML
 
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")  # big examples' reprs

@@ -17,10 +17,12 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import generate
-from generator import builder as builder_module
-from generator import cache, parallel, pipeline, writer
-from generator.builder import Builder
-from generator.urls import PINYIN_MEMO
+from generator.engine import builder as builder_module
+from generator.engine import cache, parallel, writer
+from generator.commands import build as pipeline
+from generator.engine.builder import Builder
+from generator.memo import MEMOS
+from generator.model.urls import PINYIN_MEMO
 from tests.conftest import PROJECT, SITE_YAML, TODAY, snapshot, write_site
 
 FILES = {
@@ -96,7 +98,7 @@ def _forget_memos() -> None:
     """What a new process starts with: no pinyin or feed memos in memory."""
     for memo in PINYIN_MEMO.values():
         memo.clear()
-    for memo in cache.MEMOS.values():
+    for memo in MEMOS.values():
         memo.now.clear()
         memo.before.clear()
 

@@ -9,10 +9,10 @@ import random
 
 import pytest
 
-from generator import searchindex as si
-from generator.searchcodec import decode_postings, encode_postings, read_varints, varint
-from generator.searchdocs import SearchDoc
-from generator.searchtext import covering_pairs, fold, index_terms, query_terms
+from generator.outputs import searchindex as si
+from generator.outputs.searchcodec import decode_postings, encode_postings, read_varints, varint
+from generator.pages.searchdocs import SearchDoc
+from generator.outputs.searchtext import covering_pairs, fold, index_terms, query_terms
 
 WORDS = ["停车", "养老", "代表", "七格公园", "医疗卫生", "老旧小区", "电梯", "教育", "营商环境", "ABC", "2021年"]
 
