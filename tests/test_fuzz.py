@@ -6,8 +6,8 @@ Never a traceback, a hang, or a file written outside --out.
 Property-based (hypothesis): front matter with random YAML types where text is expected,
 huge and empty values, control characters, deep nesting; Markdown with unbalanced markup
 and hostile HTML; BOMs, CRLF, other encodings and random bytes; odd file names; a random
-site.yaml. The pipeline runs in-process for speed (generator.builder.Builder, then
-generator.discovery and generator.writer, as pipeline.build does); a few
+site.yaml. The pipeline runs in-process for speed (generator.engine.builder.Builder, then
+generator.outputs.discovery and generator.engine.writer, as commands/build.py does); a few
 examples go through the real command line. Deterministic in CI (derandomize); the same
 properties run with random seeds and many more examples in bench/fuzz_nightly.py.
 

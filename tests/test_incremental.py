@@ -1,7 +1,7 @@
 """Incremental, cached and parallel builds: same bytes as a clean serial build, and no more work.
 
 Small generated sites (bench/corpus.py) and a hand-written one whose pages can be
-named one by one. Builds run in this process through generator.pipeline; the last
+named one by one. Builds run in this process through generator.commands.build; the last
 tests use the real command line.
 """
 

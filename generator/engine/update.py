@@ -9,7 +9,7 @@ counts changed. Every other file is the published one, vouched for by the writer
 manifest. The result is byte for byte what a full build makes (tests/test_incremental.py).
 
 Anything else (a front matter edited, a file added, removed or renamed, a template, a
-static or media file, site.yaml, another build day) goes the full way (pipeline.py).
+static or media file, site.yaml, another build day) goes the full way (commands/build.py).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ EPOCH = dt.date(1970, 1, 1)  # `updated` of a feed with nothing dated in it
 
 
 # (page URL, digest of the HTML) -> the result: an entry is in several feeds, and unchanged
-# between runs; the Builder keeps this memo in the site's .cache (cache.Memo).
+# between runs; the Builder keeps this memo in the site's .cache (memo.Memo).
 _ABSOLUTE = Memo("feeds.absolute_links")
 
 
