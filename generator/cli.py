@@ -18,13 +18,12 @@ from typing import TextIO
 
 from . import RUN
 from .commands.build import build
-from .commands.docx.command import add_parser as add_import_parser, cmd_import
 from .commands.messages import os_problem, summary_line
-from .commands.new import KINDS, ScaffoldError, scaffold
 from .engine.changes import change_lines
 from .engine.inputs import PROJECT_DIR, china_today
 from .engine.writer import OutputRefused, WriteError
 from .errors import BuildFailed
+from .model.kinds import IMPORT_KINDS, KINDS
 
 
 class Progress:
@@ -158,7 +157,14 @@ def make_parser() -> argparse.ArgumentParser:
                    help="新文件中填写的日期，默认是今天")
     c = sub.add_parser("check", help="发布前的严格检查（含中文标点检查）")
     c.add_argument("--site", type=Path, default=PROJECT_DIR, help="网站文件夹，默认是本项目")
-    add_import_parser(sub, PROJECT_DIR)
+    i = sub.add_parser("import", help="把 Word 文档（.docx）导入为内容文件，图片放进 media/")
+    i.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".docx 文件，或存放 .docx 的文件夹")
+    i.add_argument("--kind", choices=IMPORT_KINDS, default=None,
+                   help="种类：report（工作报告）、news（新闻）、voice（心声）、suggestion（代表建议）、page（页面）；不写则按标题判断")
+    i.add_argument("--session", default=None, help="会议的 id，如 1-1；不写则从副标题中的会议名称判断")
+    i.add_argument("--name", default=None, help="文件名（只导入一个文件时可用；中文会转成拼音），不写则用标题")
+    i.add_argument("--site", type=Path, default=PROJECT_DIR, help="网站文件夹，默认是本项目")
+    i.add_argument("--today", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
     p = sub.add_parser("publish", help="把生成好的网站发布到 site.yaml 中声明的目标（只传改动的文件）")
     p.add_argument("--site", type=Path, default=PROJECT_DIR, help="网站文件夹，默认是本项目")
     p.add_argument("--out", type=Path, default=None, help="要发布的输出文件夹，默认是网站文件夹中的 public/")
@@ -247,6 +253,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not name:
         print("用法错误：名称不能为空。", file=sys.stderr)
         return 2
+    from .commands.new import ScaffoldError, scaffold  # the field schemas and YAML: not for a build
     try:
         path, text = scaffold(args.kind, name, args.site, args.today or china_today())
     except ScaffoldError as exc:
@@ -303,6 +310,11 @@ def _fix_copy(site: Path) -> None:
         print(f"已改正 {rel}:{fix.line}：{what}。现在是：{sentence}")
     files = len({rel for rel, _ in done})
     print(f"已改正 {len(done)} 行（{files} 个文件）。" if done else "标点没有要改正的地方。")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .commands.docx.command import cmd_import as run  # Word's libraries only when a document is imported
+    return run(args)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ ALLOWED = {
     "function generator/engine/writer.py:write_site": 100,
     "module generator/model/site.py": 687,
     "class generator/model/site.py:_Builder": 474,
-    "module generator/outputs/searchindex.py": 414,
+    "module generator/outputs/searchindex.py": 417,
     "function generator/pages/charts.py:bar_chart": 62,
     "function generator/pages/routes.py:plan": 87,
     "function generator/pages/structured.py:_graph": 70,

@@ -7,7 +7,6 @@ page, its list, its column and its place in the search index.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -27,7 +26,8 @@ EDITS: list[tuple[str, str, str]] = [
      '    "speeches": (\n        Field("title", "text", True, help="标题"),\n'
      '        Field("date", "date", True, help="日期 YYYY-MM-DD"),\n        Field("place", "text", help="地点"),\n'
      '    ),\n    "pages": (\n'),
-    ("generator/model/models.py", '"news": "新闻", ', '"news": "新闻", "speeches": "讲话", '),
+    ("generator/model/kinds.py", '"notice": "notices"}', '"notice": "notices", "speech": "speeches"}'),
+    ("generator/model/kinds.py", '"news": "新闻", ', '"news": "新闻", "speeches": "讲话", '),
     ("generator/model/models.py", "@dataclass(eq=False)\nclass Page(Entry):",
      "@dataclass(eq=False)\nclass Speech(Entry):\n    date: dt.date = dt.date.min\n    place: str = \"\"\n\n"
      "    @property\n    def sort_date(self) -> dt.date:\n        return self.date\n\n\n"
@@ -52,7 +52,6 @@ EDITS: list[tuple[str, str, str]] = [
      "*site.appointments, *site.notices, *site.speeches]"),
     ("generator/engine/builder.py", "*site.appointments, *site.notices]",
      "*site.appointments, *site.notices, *site.speeches]"),
-    ("generator/commands/new.py", '"notice": "notices"}', '"notice": "notices", "speech": "speeches"}'),
     ("templates/speech.html", "",
      '{% extends "base.html" %}\n{% import "_macros.html" as m with context %}\n{% block main %}\n'
      '<article class="article">\n<header class="entry-header">\n  <h1>{{ entry.title }}</h1>\n'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 from collections import Counter
 
-from ..model.models import KIND_LABEL
+from ..model.kinds import KIND_LABEL
 
 
 def summary_line(written: Counter, unchanged: int, warnings: int, seconds: float, where: str = "") -> str:

@@ -17,14 +17,12 @@ from pathlib import Path
 
 from ..errors import Problems
 from ..model.fields import SCHEMA, Field, fields_of
+from ..model.kinds import KINDS
 from ..model.models import APPOINTMENT_ACTIONS
 from ..model.urls import RESERVED, slugify
 from ..read.config import load_config
 from ..read.content import parse_document
 
-KINDS = {"session": "sessions", "deputy": "deputies", "voice": "voices", "report": "reports",
-         "news": "news", "page": "pages", "suggestion": "suggestions",
-         "resolution": "resolutions", "appointment": "appointments", "notice": "notices"}
 YEAR_DIR = re.compile(r"^\d{4}$")
 EXAMPLES = {  # how a value of each type is written, for the comments
     "date": "2021-07-21", "bool": "true", "int": "1", "list": "[甲, 乙]",

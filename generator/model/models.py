@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from ..read.config import ResultClass, SiteConfig
+from .kinds import KIND_LABEL
 
-KIND_LABEL = {"sessions": "会议", "deputies": "代表委员", "voices": "心声", "reports": "工作报告",
-              "news": "新闻", "pages": "页面", "suggestions": "代表建议",
-              "resolutions": "决定决议", "appointments": "人事任免", "notices": "通知公告"}
 # A person's name as a byline gives it: two to four Chinese characters, or a name with a middle dot
 # (阿依古丽·买买提); anything longer is an office or a paper (区人大常委会办公室, 钱塘日报).
 PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}[·•][\u4e00-\u9fff]{1,8}")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import defaultdict, deque
 import json
 import math
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from ..model.urls import SEARCH_INDEX_DIR as INDEX_DIR
 from ..pages.render import OutputFile
 from ..pages.searchdocs import KIND_ORDER, Row, SearchDoc, shown_date
 from .searchcodec import base36, decode_postings, deltas, encode_postings, first_step, term_hash, varint
-from .searchtext import fold, index_terms
+from .searchtext import Terms, count_terms, fold, index_terms
 
 MANIFEST = f"{INDEX_DIR}/manifest.json"
 FORMAT = 1  # bumped when the layout changes: search.js refuses what it does not know
@@ -105,15 +106,14 @@ def impacts(doc: SearchDoc) -> dict[str, int]:
     Saturation alone lets a body that repeats a phrase draw level with the page titled by it;
     the bonus puts the page a query names first, as readers expect of a title search.
     """
-    heading, labels, body = (index_terms(fold(text)) for text in (doc.heading, doc.labels, doc.body))
-    length = sum(heading.values()) + sum(labels.values()) + sum(body.values())
-    weighted = dict(body)
-    for weight, terms in zip(WEIGHTS[:2], (heading, labels)):
-        for term, count in terms.items():
-            weighted[term] = weighted.get(term, 0) + weight * count
-    table = impact_table(length, max(weighted.values(), default=0))
-    titled = index_terms(fold(doc.title))
-    return {term: table[count] + (TITLE_BONUS if term in titled else 0) for term, count in weighted.items()}
+    fields = [(Terms(fold(text)), weight) for text, weight in zip((doc.heading, doc.labels, doc.body), WEIGHTS)]
+    weighted = count_terms(fields)
+    table = impact_table(sum(terms.size for terms, _ in fields), max(weighted.values(), default=0))
+    found = dict(zip(weighted, map(table.__getitem__, weighted.values())))
+    for term in index_terms(fold(doc.title)):
+        if term in found:
+            found[term] += TITLE_BONUS
+    return found
 
 
 def impact_table(length: int, most: int) -> list[int]:
@@ -221,22 +221,25 @@ class Piece:
 
 
 def index_piece(pages: Sequence[tuple[int, SearchDoc]]) -> Piece:
-    """The postings and records of pages given in id order."""
-    lists: dict[str, tuple[list[int], list[int]]] = {}
+    """The postings and records of pages given in id order.
+
+    A posting is held as one number, id << 6 | impact, and each page's are appended to their
+    terms' lists by map() rather than a Python loop: this is the index's innermost step, run
+    once for every term of every page.
+    """
+    lists: defaultdict[str, list[int]] = defaultdict(list)
     docs = []
     for page, doc in pages:
         f = doc_file(page, doc)
         docs.append((doc.source, OutputFile(f.path, f.data, digest=hashlib.sha1(f.data).hexdigest()),  # type: ignore[arg-type]
                      doc_digest(doc)))
-        for term, level in impacts(doc).items():
-            found = lists.get(term)
-            if found is None:
-                lists[term] = ([page], [level])
-            else:
-                found[0].append(page)
-                found[1].append(level)
-    return Piece({term: (ids[0], ids[-1], encode_postings(ids, levels)) for term, (ids, levels) in lists.items()},
-                 docs)
+        found = impacts(doc)
+        deque(map(list.append, map(lists.__getitem__, found), map((page << 6).__or__, found.values())), maxlen=0)
+    postings = {}
+    for term, packed in lists.items():
+        ids = [n >> 6 for n in packed]
+        postings[term] = (ids[0], ids[-1], encode_postings(ids, [n & 63 for n in packed]))
+    return Piece(postings, docs)
 
 
 def _joined(pieces: Iterable[Piece]) -> tuple[dict[str, str], list[tuple[str, OutputFile, str]]]:

@@ -15,23 +15,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..new import KINDS, ScaffoldError, _target
+from ...model.kinds import KINDS
+from ..new import ScaffoldError, _target
 from . import frontmatter as fm
 from .guard import ImportRefused, check
 
 FOUND = (".docx", ".docm", ".dotx", ".doc", ".wps", ".pdf", ".rtf", ".odt")  # what a folder is searched for
-
-
-def add_parser(sub, site_default: Path) -> None:
-    """The `import` subcommand, for cli.make_parser."""
-    i = sub.add_parser("import", help="把 Word 文档（.docx）导入为内容文件，图片放进 media/")
-    i.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".docx 文件，或存放 .docx 的文件夹")
-    i.add_argument("--kind", choices=fm.IMPORT_KINDS, default=None,
-                   help="种类：report（工作报告）、news（新闻）、voice（心声）、suggestion（代表建议）、page（页面）；不写则按标题判断")
-    i.add_argument("--session", default=None, help="会议的 id，如 1-1；不写则从副标题中的会议名称判断")
-    i.add_argument("--name", default=None, help="文件名（只导入一个文件时可用；中文会转成拼音），不写则用标题")
-    i.add_argument("--site", type=Path, default=site_default, help="网站文件夹，默认是本项目")
-    i.add_argument("--today", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
 
 
 @dataclass

@@ -12,15 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...errors import Problems
 from ...model.fields import SCHEMA, fields_of
+from ...model.kinds import IMPORT_KINDS, KIND_LABEL, KINDS
 from ...read.content import parse_document
-from ..new import KINDS, _note, _yaml_text
-from .structure import Findings
+from ..new import _note, _yaml_text
 
-IMPORT_KINDS = ("report", "news", "voice", "suggestion", "page")
-KIND_NAMES = {"report": "工作报告", "news": "新闻", "voice": "心声", "suggestion": "代表建议", "page": "页面"}
+if TYPE_CHECKING:  # mammoth is imported only when a document is converted
+    from .structure import Findings
+
+KIND_NAMES = {kind: KIND_LABEL[KINDS[kind]] for kind in IMPORT_KINDS}
 VOICE_KINDS = (("人大代表", "代表"), ("代表", "代表"), ("政协委员", "委员"))
 
 
