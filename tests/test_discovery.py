@@ -57,7 +57,7 @@ def generated(tmp_path_factory) -> tuple[Path, Path]:
     return site, out
 
 
-# -- search index (generator/searchindex.py; the search page itself: tests/browser/test_search.py) ---
+# -- search index (generator/outputs/searchindex.py; the search page itself: tests/browser/test_search.py) ---
 
 def test_index_holds_every_published_entry_and_nothing_else(small):
     records = checks.fragments(small)

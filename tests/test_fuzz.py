@@ -35,7 +35,8 @@ from lxml import etree
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 
-from generator.engine.builder import Builder, theme_dirs
+from generator.engine.builder import Builder
+from generator.engine.inputs import theme_dirs
 from generator.outputs.discovery import discovery_files
 from generator.errors import BuildFailed, Problem
 from generator.model.fields import SCHEMA, fields_of

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import generate
-from generator.engine import builder as builder_module
 from generator.engine import cache, parallel, writer
 from generator.commands import build as pipeline
 from generator.engine.builder import Builder
@@ -142,7 +141,7 @@ def test_parallel_and_cached_builds_are_byte_identical_to_a_clean_serial_one(tmp
         return results
 
     monkeypatch.setattr(parallel, "run", spy)
-    monkeypatch.setattr(builder_module, "POOL_MIN", 4)
+    monkeypatch.setattr(parallel, "POOL_MIN", 4)
     # pytest-xdist runs this test beside execnet's threads; the pool refuses to fork
     # then (the preview server's case). This test is about the pool's output, so
     # let it fork here: the worker does nothing that those threads could disturb.
@@ -173,7 +172,7 @@ def test_a_pool_that_cannot_start_falls_back_to_one_process(tmp_path, monkeypatc
             raise ValueError("no fork here")
 
     monkeypatch.setitem(sys.modules, "multiprocessing", NoFork())
-    monkeypatch.setattr(builder_module, "POOL_MIN", 1)
+    monkeypatch.setattr(parallel, "POOL_MIN", 1)
     _build(site, tmp_path / "out" / "public", jobs=4)
     assert snapshot(tmp_path / "out" / "public") == reference
 

@@ -25,7 +25,8 @@ from typing import Any, Callable
 from ..engine.cache import CACHE_DIR, Store, fingerprint
 from ..engine.changes import PageChange, page_changes
 from ..engine.inputs import china_today, input_signature, input_stats
-from ..engine.writer import Published, Stage, check_output_dir, output_lock, write_site, written_token
+from ..engine.manifest import Published, written_token
+from ..engine.writer import Stage, check_output_dir, output_lock, write_site
 from ..errors import Problem
 
 
@@ -78,18 +79,16 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
         last = store.load("build-" + name)
         published = Published.look(out)  # what every step below is told is published (under the lock)
         if last is not None and last["inputs"] == inputs and last["token"] == published.token():
-            return BuildResult(out=out, counts=Counter(last["counts"]), files=last["files"], changed=False,
-                               warnings=last["warnings"], seconds=time.perf_counter() - started,
-                               unchanged=sum(last["counts"].values()))
+            return _nothing_to_do(out, last, started)  # inputs and output as the last build left them
         stage = Stage(out)  # rendered pages go to files beside the output at once, not into memory
-        try:
+        try:  # read -> model -> routes -> pages -> feeds, sitemap, open data, search index
             made = _in_place(site_dir, store, name, published, day, stats) if last is not None else None
             if made is None:
                 made = _full(site_dir, out, include_drafts, day, jobs, progress, published, stats, stage)
             same = unchanged_pages(published, made.kinds, made.files)  # for the summary line
             changes = page_changes([p for p in made.kinds if p not in same], made.titles, made.kinds,
                                    (published.state or {}).get("out", ()), out)  # before the old pages go
-            changed = write_site(out, made.files, published=published)
+            changed = write_site(out, made.files, published=published)  # write: all or nothing
         finally:
             stage.close()
         token = written_token(out)
@@ -100,6 +99,13 @@ def build(site_dir: Path, out: Path | None = None, *, include_drafts: bool = Fal
                        warnings=made.warnings, seconds=time.perf_counter() - started,
                        written=Counter(k for path, k in made.kinds.items() if path not in same),
                        unchanged=len(same), in_place=made.in_place, changes=changes)
+
+
+def _nothing_to_do(out: Path, last: dict[str, Any], started: float) -> BuildResult:
+    """The result of a build that stopped after one look: what the last one made is still there."""
+    return BuildResult(out=out, counts=Counter(last["counts"]), files=last["files"], changed=False,
+                       warnings=last["warnings"], seconds=time.perf_counter() - started,
+                       unchanged=sum(last["counts"].values()))
 
 
 def _keep_state(store: Store, name: str, made: "Made", token: str | None) -> None:
@@ -147,7 +153,7 @@ def _in_place(site_dir: Path, store: Store, name: str, published: Published, day
     changed = changed_inputs(state, stats)
     if changed is None:
         return None
-    from ..engine.builder import jinja_environment
+    from ..engine.rendering import jinja_environment
     from ..model.markdown import MarkdownRenderer
 
     try:
@@ -171,10 +177,10 @@ def _full(site_dir: Path, out: Path, include_drafts: bool, day: dt.date, jobs: i
     builder = Builder(site_dir, include_drafts=include_drafts, today=day, cache_dir=site_dir / CACHE_DIR,
                       output_dir=out, jobs=jobs, progress=progress, autosave=False, stage=stage,
                       published=published)
-    result = builder.build()
+    result = builder.build()  # read -> model -> routes -> pages, unchanged work reused
     assert result.site is not None
-    search, index = _index(result.site, builder._jobs())
-    files = result.files + _discovery(result) + index
+    search, index = _index(result.site, builder._jobs())  # outputs: the search index ...
+    files = result.files + _discovery(result) + index  # ... and feeds, sitemap, robots.txt, open data
     builder.save()  # before publishing (with the feeds' memo): good for the next run even if that fails
     state = capture(result, builder._model, stats, day, search)
     return Made(files, result.counts, result.problems.warnings, result.kinds, state, titles=result.titles)

@@ -1,7 +1,7 @@
 """Everything a build reads, summed up from file sizes and mtimes without reading a byte.
 
 The pipeline compares this signature with the one of the last good build into
-the same output: equal, and the output untouched since (writer.Published.token),
+the same output: equal, and the output untouched since (manifest.Published.token),
 means the build would write exactly what is there, so it stops before loading
 the heavy half of the generator. Light on purpose: only the standard library.
 """
@@ -19,6 +19,15 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]  # generator/engine/inputs.py 
 CHINA = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
 SITE_FOLDERS = ("content", "media", "templates", "static")  # the site's own inputs
 THEME_FOLDERS = ("templates", "static")  # the generator's, overridden by the site's
+
+
+def theme_dirs(site_dir: Path, name: str) -> list[Path]:
+    """The site's own folder first, then the generator's: overrides by file name."""
+    unique: list[Path] = []
+    for d in (site_dir / name, PROJECT_DIR / name):
+        if d.is_dir() and d.resolve() not in [u.resolve() for u in unique]:
+            unique.append(d)
+    return unique
 
 
 def china_today() -> dt.date:

@@ -17,6 +17,7 @@ import signal
 import threading
 from typing import Any, Callable, Iterator, Sequence
 
+POOL_MIN = 64  # fewer bodies or pages than this: not worth starting processes
 _TASK: Callable[[Any], Any] | None = None  # set in the parent just before the fork
 
 

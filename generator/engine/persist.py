@@ -44,7 +44,7 @@ class Tracked(dict):
 
 
 def _owner(key: Any) -> str:
-    """The document a model-memo key belongs to: site.py keys them (kind, path); others stay in memory."""
+    """The document a model-memo key belongs to: the model's passes key them (kind, path); others stay in memory."""
     if isinstance(key, tuple) and key and isinstance(key[-1], str):
         return key[-1]
     return repr(key)

@@ -3,7 +3,7 @@
 An editor's usual change is a few words in a body. Rebuilding the whole model for it costs
 a second on a site of thousands of pages; this path takes the model the last good build left
 in .cache (BuildState) and changes only what the edit reaches: the edited entries' HTML,
-contents and summary (site.py's pass 3, run for them alone), the pages that show them, the
+contents and summary (the model's pass 3, bodies.py, run for them alone), the pages that show them, the
 feeds and open data that hold them, and the search index's postings of the terms whose
 counts changed. Every other file is the published one, vouched for by the writer's
 manifest. The result is byte for byte what a full build makes (tests/test_incremental.py).
@@ -24,11 +24,12 @@ from typing import Any
 from ..errors import BuildFailed, Problem, Problems
 from ..model.models import Appointment, Entry, Resolution, Site, Suggestion
 from ..model.urls import PINYIN_MEMO, SEARCH_INDEX_DIR
-from ..outputs.searchindex import IndexState, index_outputs, update_index
+from ..outputs.searchindex import IndexState
+from ..outputs.searchupdate import index_outputs, update_index
 from ..pages.render import OutputFile
 from ..pages.route import Route
 from ..read.content import parse_document
-from .writer import Published, file_digest
+from .manifest import Published, file_digest
 
 
 @dataclass
@@ -178,30 +179,21 @@ def apply(state: BuildState, site_dir: Path, changed: list[str], published: Publ
     Raises NotInPlace when a file's front matter changed or it no longer parses cleanly, and
     BuildFailed for errors in the edited bodies (the state is then not to be saved).
     """
-    from .builder import theme_dirs
+    from .inputs import theme_dirs
     from ..pages.linkcheck import check_written_links
     from ..pages.searchdocs import indexed, search_doc
-    from ..model.site import BuildInput, _Builder, _excuse_drafts
+    from ..model.entries import BuildInput
+    from ..model.site import SiteBuilder, _excuse_drafts
 
     PINYIN_MEMO["slug"].update(state.headings)
-    docs = {}
-    for path in changed:
-        rel = _content_rel(path, state)
-        raw = Path(path).read_bytes()
-        local = Problems()
-        doc = parse_document(rel, rel.split("/")[1], raw, local)  # type: ignore[union-attr]
-        if doc is None or local.items or front_digest(doc.meta, doc.lines, doc.body_line) != state.fronts.get(rel):
-            raise NotInPlace(rel)
-        doc.digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-        if doc.digest != state.digests[rel]:
-            docs[rel] = doc
+    docs = _edited(state, changed)
     site = state.site
     old_found = {rel: state.found.get(rel, []) for rel in docs}
     old_docs = {rel: search_doc(state.entries[rel]) for rel in docs if indexed(state.entries[rel])}
     problems = Problems()
-    b = _Builder(BuildInput(site.config, [], state.today, state.media, site.drafts_shown,
-                            content_files=state.content_files, media_files=site.media_files), problems,
-                 topics=site.topics)
+    b = SiteBuilder(BuildInput(site.config, [], state.today, state.media, site.drafts_shown,
+                               content_files=state.content_files, media_files=site.media_files), problems,
+                    topics=site.topics)
     b.entries, b.docs = state.entries, docs
     for rel in sorted(docs):
         entry = state.entries[rel]
@@ -225,6 +217,29 @@ def apply(state: BuildState, site_dir: Path, changed: list[str], published: Publ
     state.problems = [p for p in everything.items if p.warning]
     index_files = dict(state.search.files)
     files, rendered, marks = _files(state, docs, old_docs, published, env)
+    return Updated(files, rendered, state.problems, _delta(state, docs, index_files, marks))
+
+
+def _edited(state: BuildState, changed: list[str]) -> dict[str, Any]:
+    """The edited content files whose bytes changed, parsed again (rel -> Document); NotInPlace
+    when one no longer parses cleanly or its front matter changed."""
+    docs = {}
+    for path in changed:
+        rel = _content_rel(path, state)
+        raw = Path(path).read_bytes()
+        local = Problems()
+        doc = parse_document(rel, rel.split("/")[1], raw, local)  # type: ignore[union-attr]
+        if doc is None or local.items or front_digest(doc.meta, doc.lines, doc.body_line) != state.fronts.get(rel):
+            raise NotInPlace(rel)
+        doc.digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        if doc.digest != state.digests[rel]:
+            docs[rel] = doc
+    return docs
+
+
+def _delta(state: BuildState, docs: dict[str, Any], index_files: dict[str, str], marks: set[int]) -> Delta:
+    """What this update changed of the state (`index_files`: the index's files before it)."""
+    site = state.site
     delta = Delta(None, {rel: (e.html, e.toc, e.summary, getattr(e, "answer_html", ""), site.links[rel][1])
                          for rel in docs for e in [state.entries[rel]]},
                   {rel: state.digests[rel] for rel in docs}, {rel: state.found[rel] for rel in docs},
@@ -234,7 +249,7 @@ def apply(state: BuildState, site_dir: Path, changed: list[str], published: Publ
     dirty = {int(p.rsplit("/", 1)[1].split(".")[0]) for p, d in delta.files.items() if d and "/t/" in p}
     delta.shards = {n: state.search.shards[n] for n in dirty}
     delta.index_digests = {rel: state.search.digests[rel] for rel in docs if rel in state.search.digests}
-    return Updated(files, rendered, state.problems, delta)
+    return delta
 
 
 def merge(older: Delta | None, newer: Delta) -> Delta:
@@ -251,7 +266,7 @@ def merge(older: Delta | None, newer: Delta) -> Delta:
 def _files(state: BuildState, docs: dict, old_docs: dict, published: Published, env: Any
            ) -> tuple[list[OutputFile], set[str], set[int]]:
     """Every file of the updated site: what the edits reach made again, the rest as published."""
-    from .builder import _entry_print, _page_print, route_inputs, site_entries
+    from .reuse import entry_print, page_print, route_inputs, site_entries
     from ..outputs.feeds import feed_files, feeds_of
     from ..outputs.opendata import opendata_files
     from ..pages.render import render_context, render_route
@@ -269,8 +284,8 @@ def _files(state: BuildState, docs: dict, old_docs: dict, published: Published, 
         deps, shape = route_inputs(route)
         if route.url == "":
             deps = site_entries(site)
-        mark = _page_print(state.common, state.chains[route.template], route,
-                           [_entry_print(e, state.digests) for e in deps], shape)
+        mark = page_print(state.common, state.chains[route.template], route,
+                          [entry_print(e, state.digests) for e in deps], shape)
         if mark == state.prints[n]:
             continue
         data = render_route(env, route, base, problems)

@@ -10,7 +10,7 @@ The folder swapped out by one build is kept (`.public.prev`) and becomes the
 next build's working folder: it is brought up to date by replacing only the
 files that differ (each by write-then-rename, never in place, since unchanged
 files are hard links shared with the published folder), checked against its own
-manifest first, so nothing anyone changed there is trusted. When the output
+manifest first, so nothing anyone changed there is trusted (manifest.py). When the output
 already holds exactly the wanted files, nothing is written and nothing swapped.
 """
 
@@ -25,17 +25,16 @@ import marshal
 import os
 import posixpath
 import shutil
-import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
+
+from .manifest import Manifest, Published, file_digest, intact_files, load_state, save_state, spare_path, stage_path, walk
 
 if TYPE_CHECKING:
     from ..pages.render import OutputFile
 
 RENAME_EXCHANGE = 2
-STATE_MAGIC = b"congress-output-state 1\n"
-Manifest = dict[str, tuple[str, int, int, int]]  # path -> (digest, size, mtime_ns, inode)
 _libc: ctypes.CDLL | None = None
 
 
@@ -93,7 +92,7 @@ def check_output_dir(out: Path, site_dir: Path) -> None:
         raise OutputRefused(f"{out} 是一个文件，不是文件夹，拒绝覆盖。请用 --out 指定一个文件夹。")
     # A folder the writer did not make (no manifest beside it) is somebody's: publishing would
     # swap it out and the next build would delete it. Only an empty one may become the output.
-    if out.is_dir() and _load_state(out) is None and any(out.iterdir()):
+    if out.is_dir() and load_state(out) is None and any(out.iterdir()):
         raise OutputRefused(f"输出文件夹 {out} 中已有文件，但它不是本工具生成的网站（旁边没有 .{out.name}.state），"
                             "发布会把它整个替换掉。请用 --out 指定一个新的或空的文件夹；确实要用这个文件夹，"
                             "请先把其中的文件移走。")
@@ -117,7 +116,7 @@ def output_lock(out: Path) -> Iterator[None]:
 
 def _leftovers(out: Path) -> list[Path]:
     prefix = f".{out.name}.tmp-"
-    mine = _stage_path(out).name  # this build's own stage (Stage below)
+    mine = stage_path(out).name  # this build's own stage (Stage below)
     return [p for p in out.parent.iterdir() if p.name.startswith(prefix) and p.name != mine]
 
 
@@ -132,7 +131,7 @@ class Stage:
     """
 
     def __init__(self, out: Path):
-        self.folder = _stage_path(out)
+        self.folder = stage_path(out)
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
 
@@ -146,138 +145,6 @@ class Stage:
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def file_digest(data: bytes) -> str:
-    """The digest the manifest keeps for a file's bytes."""
-    return hashlib.sha1(data).hexdigest()
-
-
-def _state_path(out: Path) -> Path:
-    return out.parent / f".{out.name}.state"
-
-
-def _spare_path(out: Path) -> Path:
-    return out.parent / f".{out.name}.prev"
-
-
-def _stage_path(out: Path) -> Path:
-    return out.parent / f".{out.name}.tmp-stage-{os.getpid()}"
-
-
-def _load_state(out: Path) -> dict | None:
-    """The manifest of the published folder and of the spare one; None if missing or damaged."""
-    try:
-        data = _state_path(out).read_bytes()
-    except OSError:
-        return None
-    head = len(STATE_MAGIC)
-    if not data.startswith(STATE_MAGIC) or data[head:head + 9] != b"%08x\n" % zlib.crc32(data[head + 9:]):
-        return None
-    try:
-        state = marshal.loads(data[head + 9:])
-    except (ValueError, EOFError, TypeError):
-        return None
-    return state if isinstance(state, dict) and isinstance(state.get("out"), dict) else None
-
-
-def _save_state(out: Path, state: dict | None) -> None:
-    path = _state_path(out)
-    if state is None:
-        path.unlink(missing_ok=True)
-        return
-    payload = marshal.dumps(state)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_bytes(STATE_MAGIC + b"%08x\n" % zlib.crc32(payload) + payload)
-        os.replace(tmp, path)
-    except OSError:  # a full disk: no half-written manifest left beside the output
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _walk(root: Path) -> dict[str, os.stat_result]:
-    """Every non-folder below `root`, by POSIX path relative to it, with its lstat."""
-    found: dict[str, os.stat_result] = {}
-    todo = [("", str(root))]
-    while todo:
-        prefix, folder = todo.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                todo.append((rel + "/", entry.path))
-            else:
-                found[rel] = entry.stat(follow_symlinks=False)
-    return found
-
-
-def _intact(manifest: Manifest, stats: dict[str, os.stat_result]) -> dict[str, str]:
-    """path -> digest for the files that are exactly as the manifest recorded them."""
-    out: dict[str, str] = {}
-    for rel, (digest, size, mtime, ino) in manifest.items():
-        st = stats.get(rel)
-        if st is not None and st.st_size == size and st.st_mtime_ns == mtime and st.st_ino == ino:
-            out[rel] = digest
-    return out
-
-
-@dataclasses.dataclass(frozen=True)
-class Published:
-    """One look at the published folder: the writer's manifest, and which files are still exactly
-    as it recorded them (size, mtime and inode, from one walk; no file read).
-
-    A build takes it once, under the output lock (nothing else writes there meanwhile), and
-    every step that asks what is published uses it: the pages the Builder reuses, the summary's
-    unchanged count, and write_site itself.
-    """
-
-    out: Path
-    state: dict | None
-    found: int  # files below `out`, as the walk found them
-    intact: dict[str, str]  # path -> digest of each file exactly as written
-
-    @classmethod
-    def look(cls, out: Path) -> "Published":
-        state = _load_state(out)
-        stats = _walk(out) if state is not None and out.is_dir() and not out.is_symlink() else {}
-        return cls(out, state, len(stats), _intact(state["out"], stats) if state is not None else {})
-
-    @property
-    def exact(self) -> bool:
-        """The folder holds the manifest's files and nothing else, each as written."""
-        return self.state is not None and self.found == len(self.state["out"]) == len(self.intact)
-
-    def token(self) -> str | None:
-        """The token of the last write if the folder is exactly as written then (the no-change check)."""
-        return self.state.get("token") if self.exact and self.state is not None else None
-
-    def files(self) -> dict[str, tuple[str, Path]]:
-        """The files still as written: path -> (digest, file).
-
-        The Builder reuses these bytes for pages whose inputs did not change, instead of
-        keeping every page in memory or in its cache.
-        """
-        return {rel: (digest, self.out / rel) for rel, digest in self.intact.items()}
-
-
-def output_files(out: Path) -> dict[str, tuple[str, int]] | None:
-    """Every file of the output as the last build recorded it: path -> (sha1 digest, size).
-
-    The search index the build added is included. None when there is no manifest (not an
-    output of this tool, or damaged). `publish` decides from this what changed.
-    """
-    state = _load_state(out)
-    return None if state is None else {rel: (row[0], row[1]) for rel, row in state["out"].items()}
-
-
-def written_token(out: Path) -> str | None:
-    """The token of the last write, without looking at the folder (just written, under the lock)."""
-    state = _load_state(out)
-    return state.get("token") if state else None
 
 
 def _digest_of(f: OutputFile) -> str:
@@ -362,11 +229,7 @@ def write_site(out: Path, files: list[OutputFile], published: Published | None =
     """
     for stale in _leftovers(out):
         shutil.rmtree(stale, ignore_errors=True)
-    paths = [safe_relpath(f.path) for f in files]
-    if len(set(paths)) != len(paths):
-        raise WriteError("同一路径生成了两个文件。")
-    want = dict(zip(paths, files))
-    digests = {rel: _digest_of(f) for rel, f in want.items()}
+    want, digests = _wanted(files)
     if published is None or published.out != out:
         published = Published.look(out)
     state, intact = published.state, published.intact
@@ -375,14 +238,54 @@ def write_site(out: Path, files: list[OutputFile], published: Published | None =
             and all(intact.get(rel) == digest for rel, digest in digests.items()):
         return False  # the output is already exactly this: no write, no swap
 
-    spare = _spare_path(out)
-    stage = _stage_path(out)
-    inside_stage = str(stage) + os.sep
-    staged = {rel: digests[rel] for rel, f in want.items()
-              if f.data is None and f.source is not None and str(f.source).startswith(inside_stage)}
+    spare = spare_path(out)
+    stage = stage_path(out)
+    staged = _staged(want, digests, stage)
     spare_manifest: Manifest | None = state.get("spare") if state else None
     if state is not None and spare_manifest is not None:
-        _save_state(out, {**state, "spare": None})  # the spare is about to change: not trusted until done
+        save_state(out, {**state, "spare": None})  # the spare is about to change: not trusted until done
+    have, adopted = _working_folder(spare, stage, spare_manifest, want, staged)
+    try:
+        placed = _fill(spare, out, stage, want, digests, have, intact)
+        manifest = _manifest_of(spare, want, digests, placed + adopted, spare_manifest)
+        kept = _swap_in(spare, out, old, intact)
+    except BaseException:
+        # The working folder is half made and no longer trusted (the next build would delete it):
+        # delete it now, so that a build that failed for want of space leaves that space behind.
+        shutil.rmtree(spare, ignore_errors=True)
+        try:
+            save_state(out, {**state, "spare": None} if state else None)
+        except OSError:
+            pass  # the error being raised says what went wrong; the old manifest still stands
+        raise
+    token = hashlib.sha1(marshal.dumps(sorted(manifest.items()))).hexdigest()
+    save_state(out, {"out": manifest, "spare": kept, "token": token})
+    return True
+
+
+def _wanted(files: list[OutputFile]) -> tuple[dict[str, OutputFile], dict[str, str]]:
+    """The files by their checked output path, and each one's digest; two on one path is refused."""
+    paths = [safe_relpath(f.path) for f in files]
+    if len(set(paths)) != len(paths):
+        raise WriteError("同一路径生成了两个文件。")
+    want = dict(zip(paths, files))
+    return want, {rel: _digest_of(f) for rel, f in want.items()}
+
+
+def _staged(want: dict[str, OutputFile], digests: dict[str, str], stage: Path) -> dict[str, str]:
+    """The pages the rendering processes already put in the stage: path -> digest."""
+    inside_stage = str(stage) + os.sep
+    return {rel: digests[rel] for rel, f in want.items()
+            if f.data is None and f.source is not None and str(f.source).startswith(inside_stage)}
+
+
+def _working_folder(spare: Path, stage: Path, spare_manifest: Manifest | None, want: dict[str, OutputFile],
+                    staged: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Make the spare folder the working one: what it holds still as recorded and still wanted
+    stays, the rest goes; with nothing worth keeping, the stage takes its place.
+
+    Returns (path -> digest of what the folder holds, the staged paths it took over).
+    """
     have: dict[str, str] = {}
     if spare.is_symlink() or (spare.exists() and not spare.is_dir()):
         spare.unlink()
@@ -390,66 +293,67 @@ def write_site(out: Path, files: list[OutputFile], published: Published | None =
         if spare_manifest is None:
             shutil.rmtree(spare)
         else:
-            stats = _walk(spare)
-            have = _intact(spare_manifest, stats)
+            stats = walk(spare)
+            have = intact_files(spare_manifest, stats)
             gone = [rel for rel in stats if rel not in want or rel not in have]
             for rel in gone:
                 (spare / rel).unlink()
                 have.pop(rel, None)
             _prune_dirs(spare, gone)
-    adopted: list[str] = []
     if not have and staged and stage.is_dir():  # nothing worth keeping: the stage becomes the working folder
         if spare.is_dir():
             shutil.rmtree(spare)
         os.rename(stage, spare)
-        have, adopted = dict(staged), list(staged)
-    try:
-        spare.mkdir(exist_ok=True)
-        made: set[str] = set()
-        linkable = (out.resolve(), spare.resolve())
-        placed: list[str] = []
-        for rel, f in want.items():
-            digest = digests[rel]
-            if have.get(rel) == digest:
-                continue
-            placed.append(rel)
-            _make_parent(spare, rel, made)
-            target = spare / rel
-            if target.is_dir() and not target.is_symlink():  # a folder stands where a file must go
-                shutil.rmtree(target)
-            if intact.get(rel) == digest:  # the published copy has these bytes: share it
-                f = dataclasses.replace(f, data=None, source=out / rel, digest=digest)
-            _place(f, target, linkable, stage)
-        manifest: Manifest = {}
-        # only what was placed needs a look: the rest is as the spare's manifest says
-        stats = {rel: os.lstat(spare / rel) for rel in placed + adopted}
-        for rel in want:
-            st = stats.get(rel)
-            if st is None:
-                manifest[rel] = spare_manifest[rel]  # type: ignore[index]
-            else:
-                manifest[rel] = (digests[rel], st.st_size, st.st_mtime_ns, st.st_ino)
-        if out.exists() or out.is_symlink():
-            if not out.is_dir() or out.is_symlink():
-                raise WriteError(f"{out} 不是文件夹，拒绝覆盖。")
-            if not _exchange(spare, out):  # no atomic exchange: the shortest possible gap
-                old_dir = out.parent / f".{out.name}.tmp-old-{os.getpid()}"
-                os.rename(out, old_dir)
-                os.rename(spare, out)
-                os.rename(old_dir, spare)
-            kept: Manifest | None = {rel: old[rel] for rel in intact}  # the old site is now the spare
+        return dict(staged), list(staged)
+    return have, []
+
+
+def _fill(spare: Path, out: Path, stage: Path, want: dict[str, OutputFile], digests: dict[str, str],
+          have: dict[str, str], intact: dict[str, str]) -> list[str]:
+    """Place every wanted file the working folder lacks; returns the paths placed."""
+    spare.mkdir(exist_ok=True)
+    made: set[str] = set()
+    linkable = (out.resolve(), spare.resolve())
+    placed: list[str] = []
+    for rel, f in want.items():
+        digest = digests[rel]
+        if have.get(rel) == digest:
+            continue
+        placed.append(rel)
+        _make_parent(spare, rel, made)
+        target = spare / rel
+        if target.is_dir() and not target.is_symlink():  # a folder stands where a file must go
+            shutil.rmtree(target)
+        if intact.get(rel) == digest:  # the published copy has these bytes: share it
+            f = dataclasses.replace(f, data=None, source=out / rel, digest=digest)
+        _place(f, target, linkable, stage)
+    return placed
+
+
+def _manifest_of(spare: Path, want: dict[str, OutputFile], digests: dict[str, str], changed: list[str],
+                 spare_manifest: Manifest | None) -> Manifest:
+    """The working folder's manifest: only what was placed needs a look, the rest is as recorded."""
+    manifest: Manifest = {}
+    stats = {rel: os.lstat(spare / rel) for rel in changed}
+    for rel in want:
+        st = stats.get(rel)
+        if st is None:
+            manifest[rel] = spare_manifest[rel]  # type: ignore[index]
         else:
+            manifest[rel] = (digests[rel], st.st_size, st.st_mtime_ns, st.st_ino)
+    return manifest
+
+
+def _swap_in(spare: Path, out: Path, old: Manifest, intact: dict[str, str]) -> Manifest | None:
+    """The working folder becomes the output in one exchange; returns the manifest of the new spare."""
+    if out.exists() or out.is_symlink():
+        if not out.is_dir() or out.is_symlink():
+            raise WriteError(f"{out} 不是文件夹，拒绝覆盖。")
+        if not _exchange(spare, out):  # no atomic exchange: the shortest possible gap
+            old_dir = out.parent / f".{out.name}.tmp-old-{os.getpid()}"
+            os.rename(out, old_dir)
             os.rename(spare, out)
-            kept = None
-    except BaseException:
-        # The working folder is half made and no longer trusted (the next build would delete it):
-        # delete it now, so that a build that failed for want of space leaves that space behind.
-        shutil.rmtree(spare, ignore_errors=True)
-        try:
-            _save_state(out, {**state, "spare": None} if state else None)
-        except OSError:
-            pass  # the error being raised says what went wrong; the old manifest still stands
-        raise
-    token = hashlib.sha1(marshal.dumps(sorted(manifest.items()))).hexdigest()
-    _save_state(out, {"out": manifest, "spare": kept, "token": token})
-    return True
+            os.rename(old_dir, spare)
+        return {rel: old[rel] for rel in intact}  # the old site is now the spare
+    os.rename(spare, out)
+    return None

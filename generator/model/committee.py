@@ -1,6 +1,6 @@
 """The standing committee's work between sessions in the model: resolutions, appointment lists, notices. Pure.
 
-site.py's builder hands each such entry to `resolve` with its checked front matter: the meeting it
+references.py hands each such entry to `resolve` with its checked front matter: the meeting it
 names, its date within that meeting, the people an appointment list names, a notice's `until`
 against its date and the build day. `assemble` then puts the published ones on the Site, with
 each person's 任免记录 (content-format.md, "Standing-committee work").
@@ -20,7 +20,7 @@ COMMITTEE_FOLDERS = ("resolutions", "appointments", "notices")
 
 
 class Lookups(Protocol):
-    """What `resolve` uses of site.py's builder: its problems, the build day, its reference lookups."""
+    """What `resolve` uses of the model's builder (references.py): its problems, the build day, its reference lookups."""
 
     problems: Problems
     today: dt.date

@@ -2,7 +2,7 @@
 
 A name typed with the wrong character of the same sound (李明化 for 李明华) is far apart
 as characters but identical in pinyin, so names are compared both ways. Pure functions:
-site.py and fields.py put the results into their messages.
+references.py and fields.py put the results into their messages.
 """
 
 from __future__ import annotations

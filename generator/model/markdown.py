@@ -91,7 +91,7 @@ def _too_deep(out: str) -> bool:
 def heading_anchor(text: str) -> str:
     """The id of a heading with this text: its pinyin (二、主要工作 -> er-zhu-yao-gong-zuo).
 
-    Links may name a heading by its text (report.md#二、主要工作); site.py turns that into this id.
+    Links may name a heading by its text (report.md#二、主要工作); bodies.py turns that into this id.
     """
     return slugify(text.strip())
 
@@ -106,7 +106,7 @@ class Rendered:
 
     html: str
     toc: tuple[tuple[int, str, str], ...]  # (level, id, text)
-    problem: str = ""  # why the body could not be converted (TOO_DEEP, a parser error); site.py names the file
+    problem: str = ""  # why the body could not be converted (TOO_DEEP, a parser error); bodies.py names the file
     problem_at: str = ""  # the line of the body the problem is on, where one is to blame
 
 

@@ -2,7 +2,7 @@
 
 Objects reference each other directly (a Voice holds its Session and its
 Person); back-references (a person's voices) live in `Site` indexes, built
-in one pass by site.py. Nothing here reads files or knows about templates.
+in one pass by listings.py. Nothing here reads files or knows about templates.
 """
 
 from __future__ import annotations

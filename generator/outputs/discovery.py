@@ -2,7 +2,7 @@
 
 One call for the pipeline (and the preview server): Site -> OutputFiles, pure.
 The search index is made beside them (searchindex); the preview server patches it
-(searchindex.LiveIndex) when the search page asks for it after a save.
+(searchupdate.LiveIndex) when the search page asks for it after a save.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ stable whatever else is added or removed, and ordered newest last, so postings s
 are sorted by date too. Each posting carries the page's impact for the term: BM25's
 term-frequency part computed from the page alone (titles and names weighted up, a fixed
 reference length, the page's length in coarse steps), so an edit changes only the postings
-of the terms whose counts it changed. `update_index` applies such edits to the index kept
+of the terms whose counts it changed. `update_index` (searchupdate.py) applies such edits to the index kept
 in .cache (IndexState) and yields only the files whose bytes change; the result is the
 same bytes as `build_index` made afresh.
 """
@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from ..model.urls import SEARCH_INDEX_DIR as INDEX_DIR
 from ..pages.render import OutputFile
 from ..pages.searchdocs import KIND_ORDER, Row, SearchDoc, shown_date
-from .searchcodec import base36, decode_postings, deltas, encode_postings, first_step, term_hash, varint
+from .searchcodec import base36, deltas, encode_postings, first_step, term_hash, varint
 from .searchtext import Terms, count_terms, fold, index_terms
 
 MANIFEST = f"{INDEX_DIR}/manifest.json"
@@ -136,7 +136,7 @@ def shard_count(total: int) -> int:
     return count
 
 
-def _size(term: str, postings: str) -> int:
+def posting_size(term: str, postings: str) -> int:
     return len(term.encode("utf-8")) + len(postings) + 6
 
 
@@ -181,7 +181,7 @@ def _facets(ids: Mapping[str, int], rows: Mapping[str, Row]) -> dict:
             "topics": topics, "topic_rows": [deltas(of_topic[t]) for t in topics]}
 
 
-def _finish(state: IndexState, dirty: Iterable[int], made: list[OutputFile]) -> list[OutputFile]:
+def finish_files(state: IndexState, dirty: Iterable[int], made: list[OutputFile]) -> list[OutputFile]:
     """Write the shards in `dirty` and the manifest into `made`; bring state.files up to date."""
     old = {path.split("/")[-1].split(".")[0]: path for path in state.files if path.startswith(f"{INDEX_DIR}/t/")}
     hashes = {int(n): path.split(".")[-2] for n, path in old.items()}
@@ -204,7 +204,7 @@ def _finish(state: IndexState, dirty: Iterable[int], made: list[OutputFile]) -> 
     return made
 
 
-def _add_doc(state: IndexState, source: str, doc: SearchDoc, made: list[OutputFile]) -> None:
+def add_doc(state: IndexState, source: str, doc: SearchDoc, made: list[OutputFile]) -> None:
     f = doc_file(state.ids[source], doc)
     f = OutputFile(f.path, f.data, digest=hashlib.sha1(f.data).hexdigest())  # type: ignore[arg-type]
     made.append(f)
@@ -284,11 +284,11 @@ def build_index(entries: Sequence[Any], rows: Mapping[str, Row], to_doc: Callabl
         made.append(f)
         state.files[f.path] = f.digest
         state.rows[source], state.digests[source] = rows[source], digest
-    state.total = sum(_size(t, p) for t, p in postings.items())
+    state.total = sum(posting_size(t, p) for t, p in postings.items())
     state.shards = [{} for _ in range(shard_count(state.total))]
     for term, text in postings.items():
         state.shards[term_hash(term) % len(state.shards)][term] = text
-    return state, _finish(state, range(len(state.shards)), made)
+    return state, finish_files(state, range(len(state.shards)), made)
 
 
 def _serial(task: Callable[[Any], Piece], runs: Sequence[Any]) -> Iterator[Piece]:
@@ -299,119 +299,3 @@ def build_from_docs(docs: Iterable[SearchDoc]) -> tuple[IndexState, list[OutputF
     """build_index of docs already made (tests, the preview)."""
     docs = list(docs)
     return build_index(docs, {d.source: row_of(d) for d in docs}, lambda d: d)
-
-
-def update_index(state: IndexState, changed: Mapping[str, tuple[SearchDoc | None, SearchDoc | None]],
-                 rows: Mapping[str, Row], doc_of: Callable[[str], SearchDoc]) -> list[OutputFile]:
-    """Apply page edits to `state` in place; return the files whose bytes changed.
-
-    `changed`: content file -> (its doc as the index holds it or None, its doc now or None), for
-    every page added, removed or edited; `rows`: every indexed page's row now; `doc_of`: the doc
-    of any page now (for pages whose id moved, which are rare).
-    """
-    ids = page_ids({s: r.date for s, r in rows.items()})
-    work = dict(changed)
-    for source, page in ids.items():  # an id taken or freed by another page: its postings move
-        if source not in work and state.ids.get(source, page) != page:
-            doc = doc_of(source)
-            work[source] = (doc, doc)
-    edits: dict[str, dict[int, int | None]] = {}  # term -> page -> impact (None: remove)
-    made: list[OutputFile] = []
-    for source, (old, new) in sorted(work.items()):
-        before, after = state.ids.get(source), ids.get(source)
-        old_terms = impacts(old) if old is not None and before is not None else {}
-        new_terms = impacts(new) if new is not None and after is not None else {}
-        for term in old_terms:
-            if before != after or term not in new_terms:
-                edits.setdefault(term, {})[before] = None  # type: ignore[index]
-        for term, level in new_terms.items():
-            if before != after or old_terms.get(term) != level:
-                edits.setdefault(term, {})[after] = level  # type: ignore[index]
-        if before is not None and (before != after or new is None):
-            state.files.pop(doc_path(before), None)
-            if new is None:
-                del state.rows[source], state.digests[source]
-    state.ids = ids
-    state.rows = dict(rows)
-    for source, (_, new) in work.items():
-        if new is not None:
-            _add_doc(state, source, new, made)
-    dirty = _apply(state, edits)
-    if shard_count(state.total) != len(state.shards):  # the index outgrew its shards (or shrank): deal again
-        terms = {t: p for shard in state.shards for t, p in shard.items()}
-        state.shards = [{} for _ in range(shard_count(state.total))]
-        for term, text in terms.items():
-            state.shards[term_hash(term) % len(state.shards)][term] = text
-        dirty = set(range(len(state.shards)))
-    return _finish(state, dirty, made)
-
-
-def _apply(state: IndexState, edits: Mapping[str, Mapping[int, int | None]]) -> set[int]:
-    """Change each term's postings; return the shards changed. Keeps state.total exact."""
-    dirty: set[int] = set()
-    count = len(state.shards)
-    for term, pages in edits.items():
-        n = term_hash(term) % count
-        shard = state.shards[n]
-        text = shard.get(term, "")
-        postings = decode_postings(text)
-        for page, level in pages.items():
-            if level is None:
-                postings.pop(page, None)
-            else:
-                postings[page] = level
-        order = sorted(postings)
-        new = encode_postings(order, [postings[p] for p in order])
-        if new == text:
-            continue
-        dirty.add(n)
-        state.total += (_size(term, new) if new else 0) - (_size(term, text) if text else 0)
-        if new:
-            shard[term] = new
-        else:
-            del shard[term]
-    return dirty
-
-
-def index_outputs(state: IndexState, fresh: list[OutputFile], published: Mapping[str, tuple[str, object]]
-                  ) -> list[OutputFile] | None:
-    """Every index file: the ones just made, and the others as published (None if one is not there
-    as it was written: the caller then makes the index afresh)."""
-    made = {f.path: f for f in fresh}
-    out: list[OutputFile] = []
-    for path, digest in sorted(state.files.items()):
-        if path in made:
-            out.append(made[path])
-            continue
-        there = published.get(path)
-        if there is None or there[0] != digest:
-            return None
-        out.append(OutputFile(path, source=there[1], digest=digest))  # type: ignore[arg-type]
-    return out
-
-
-class LiveIndex:
-    """The preview's index: made once, then patched with each save's changed pages (update_index),
-    as a build's in-place update does, so a save costs the pages it changed, not the site."""
-
-    def __init__(self) -> None:
-        self.state: IndexState | None = None
-        self.docs: dict[str, SearchDoc] = {}
-        self.files: dict[str, OutputFile] = {}
-
-    def refresh(self, site) -> list[OutputFile]:
-        """Every index file of the site as it is now."""
-        from ..pages.searchdocs import indexed_entries, row_of as entry_row, search_doc
-        entries = indexed_entries(site)
-        docs = {e.source: search_doc(e) for e in entries}
-        rows = {e.source: entry_row(e) for e in entries}
-        if self.state is None:
-            self.state, made = build_index(list(docs.values()), rows, lambda d: d)
-        else:
-            changed = {s: (self.docs.get(s), docs.get(s)) for s in self.docs.keys() | docs.keys()
-                       if self.docs.get(s) != docs.get(s)}
-            made = update_index(self.state, changed, rows, docs.__getitem__) if changed else []
-        self.docs = docs
-        self.files.update((f.path, f) for f in made)
-        self.files = {p: f for p, f in self.files.items() if p in self.state.files}
-        return [self.files[p] for p in sorted(self.files)]

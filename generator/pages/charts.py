@@ -95,6 +95,16 @@ def _fill(chart_id: str, index: int) -> str:
     return colour if kind == "solid" else f"url(#{chart_id}-p{index})"
 
 
+def _legend(legend: Sequence[tuple[str, int]], y: float, bars: dict[int, list[str]], texts: list[str]) -> float:
+    """The legend's swatches and names in one row at `y`; returns where the bars start."""
+    x = PAD
+    for name, style in legend:
+        bars.setdefault(style, []).append(f'<rect x="{_n(x)}" y="{_n(y + 4)}" width="18" height="18"/>')
+        texts.append(f'<text x="{_n(x + 24)}" y="{_n(y + 19)}">{_e(name)}</text>')
+        x += text_width(name) + 34
+    return y + 32
+
+
 def bar_chart(chart_id: str, title: str, desc: str, groups: Sequence[Group], *,
               headline: str = "", legend: Sequence[tuple[str, int]] = ()) -> str:
     """A horizontal bar chart as one `<svg>` element.
@@ -123,12 +133,7 @@ def bar_chart(chart_id: str, title: str, desc: str, groups: Sequence[Group], *,
         texts.append(f'<text x="{PAD}" y="24" font-size="22" font-weight="700">{_e(headline)}</text>')
         y = 38
     if legend:
-        x = PAD
-        for name, style in legend:
-            bars.setdefault(style, []).append(f'<rect x="{_n(x)}" y="{_n(y + 4)}" width="18" height="18"/>')
-            texts.append(f'<text x="{_n(x + 24)}" y="{_n(y + 19)}">{_e(name)}</text>')
-            x += text_width(name) + 34
-        y += 32
+        y = _legend(legend, y, bars, texts)
     first = y + (0 if side else 23)
     for group in groups:
         if not side:

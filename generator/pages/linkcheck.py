@@ -1,9 +1,9 @@
 """The links editors write in bodies that only the finished site can judge, checked by every build.
 
 A link to a content file (`../news/x.md`) or a media file is checked while the model is
-made (site.py). Two kinds need every page of the site first: a link written as a site path
+made (model/bodies.py). Two kinds need every page of the site first: a link written as a site path
 (`/voices/ye-jian-men-zhen/`), and an #anchor (`../reports/x.md#二、主要工作`, `#三、存在的问题`).
-site.py records them as WrittenLinks; once the routes are planned the Builder checks them
+bodies.py records them as WrittenLinks; once the routes are planned the Builder checks them
 here, so that `build` refuses what `check` would find broken in the content. `check` keeps
 its slower walk over every finished page (the theme's own links, unused media).
 """

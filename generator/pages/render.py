@@ -30,7 +30,7 @@ class OutputFile:
     path: str  # relative to the output folder, POSIX
     data: bytes | None = None
     source: Path | None = None
-    digest: str = ""  # writer.file_digest of the bytes, where the maker knows it ("" = unknown)
+    digest: str = ""  # manifest.file_digest of the bytes, where the maker knows it ("" = unknown)
 
 
 TocItem = tuple[int, str, str]  # (level, id, text) of a heading, as markdown.Rendered.toc has them

@@ -109,6 +109,49 @@ def _home() -> Crumb:
     return Crumb("首页", "")
 
 
+def _session_pages(site: Site, entry: Session, section: str, crumbs: list[Crumb],
+                   context: dict[str, Any]) -> list[Route]:
+    """A session page's context (its voices index, reports, news, suggestions, meeting items), filled
+    into `context`; and the further pages of a big index, returned."""
+    more: list[Route] = []
+    items = site.session_items(entry)
+    index = voice_index([i for i in items if isinstance(i, Voice)], site.topics)
+    pages = split_index(index, SESSION_INDEX_PAGE)
+    urls = tuple(list_url(entry.url.rstrip("/"), n) for n in range(1, len(pages) + 1))
+    starts: dict[int, str] = {}  # kind group -> where it begins: the jump list links there from every page
+    for n, page in enumerate(pages):
+        for group in page:
+            starts.setdefault(group.number, f"{urls[n]}#kind-{group.number}")
+    jump = tuple((g.label, g.count, starts[g.number]) for g in index)
+    shared = {"entry": entry, "jump": jump, "total": sum(g.count for g in index)}
+    context.update(shared, index=pages[0], index_pager=Pager(1, len(pages), (), urls),
+                   reports=[i for i in items if i.folder == "reports"],
+                   news=[i for i in items if i.folder == "news"],
+                   suggestion_summary=session_summary(site, entry, items), **meeting_context(items))
+    for n in range(2, len(pages) + 1):  # the rest of a big index, after the session's own page
+        title = f"{entry.title}心声索引（第{n}页）"
+        more.append(Route(urls[n - 1], "session.html", title, section, entry.source,
+                          context={**shared, "index": pages[n - 1], "index_pager": Pager(n, len(pages), (), urls)},
+                          crumbs=(*crumbs, Crumb(f"心声索引第{n}页", urls[n - 1])), entry=entry))
+    return more
+
+
+def _topic_routes(site: Site, listed: bool, size: int) -> list[Route]:
+    """The list of topics (where the column is shown) and each topic's pages of items."""
+    routes: list[Route] = []
+    if listed:
+        routes.append(Route(list_url("topics"), "topic_list.html", "专题", "topics", "生成的专题列表",
+                            context={"topics": [(t, len(site.topic_items(t))) for t in site.topics]},
+                            crumbs=(_home(), Crumb("专题", list_url("topics")))))
+    for topic in site.topics:
+        for pager in paginate(site.topic_items(topic), size, topic.url.rstrip("/")):
+            title = topic.name if pager.number == 1 else f"{topic.name}（第{pager.number}页）"
+            routes.append(Route(pager.url, "topic.html", title, "topics", "site.yaml（专题）",
+                                context={"topic": topic, "pager": pager},
+                                crumbs=(_home(), Crumb("专题", list_url("topics")), Crumb(topic.name, topic.url))))
+    return routes
+
+
 def plan(site: Site) -> list[Route]:
     """Every page of the site, in a stable order."""
 
@@ -136,16 +179,7 @@ def plan(site: Site) -> list[Route]:
     lists("voices", site.voices, "voice_list.html")
     lists("reports", site.reports, "report_list.html")
     lists("news", site.news, "news_list.html")
-    if "topics" in columns:
-        routes.append(Route(list_url("topics"), "topic_list.html", "专题", "topics", "生成的专题列表",
-                            context={"topics": [(t, len(site.topic_items(t))) for t in site.topics]},
-                            crumbs=(_home(), Crumb("专题", list_url("topics")))))
-    for topic in site.topics:
-        for pager in paginate(site.topic_items(topic), size, topic.url.rstrip("/")):
-            title = topic.name if pager.number == 1 else f"{topic.name}（第{pager.number}页）"
-            routes.append(Route(pager.url, "topic.html", title, "topics", "site.yaml（专题）",
-                                context={"topic": topic, "pager": pager},
-                                crumbs=(_home(), Crumb("专题", list_url("topics")), Crumb(topic.name, topic.url))))
+    routes.extend(_topic_routes(site, "topics" in columns, size))
 
     led_or_signed: dict[int, list[Suggestion]] = {}  # person -> suggestions: one pass, not one per person
     for s in site.suggestions:
@@ -160,25 +194,7 @@ def plan(site: Site) -> list[Route]:
         context: dict[str, Any] = {"entry": entry}
         more: list[Route] = []
         if isinstance(entry, Session):
-            items = site.session_items(entry)
-            index = voice_index([i for i in items if isinstance(i, Voice)], site.topics)
-            pages = split_index(index, SESSION_INDEX_PAGE)
-            urls = tuple(list_url(entry.url.rstrip("/"), n) for n in range(1, len(pages) + 1))
-            starts: dict[int, str] = {}  # kind group -> where it begins: the jump list links there from every page
-            for n, page in enumerate(pages):
-                for group in page:
-                    starts.setdefault(group.number, f"{urls[n]}#kind-{group.number}")
-            jump = tuple((g.label, g.count, starts[g.number]) for g in index)
-            shared = {"entry": entry, "jump": jump, "total": sum(g.count for g in index)}
-            context.update(shared, index=pages[0], index_pager=Pager(1, len(pages), (), urls),
-                           reports=[i for i in items if i.folder == "reports"],
-                           news=[i for i in items if i.folder == "news"],
-                           suggestion_summary=session_summary(site, entry, items), **meeting_context(items))
-            for n in range(2, len(pages) + 1):  # the rest of a big index, after the session's own page
-                title = f"{entry.title}心声索引（第{n}页）"
-                more.append(Route(urls[n - 1], "session.html", title, section, entry.source,
-                                  context={**shared, "index": pages[n - 1], "index_pager": Pager(n, len(pages), (), urls)},
-                                  crumbs=(*crumbs, Crumb(f"心声索引第{n}页", urls[n - 1])), entry=entry))
+            more = _session_pages(site, entry, section, crumbs, context)
         elif isinstance(entry, Person):
             items = site.person_items(entry)
             mine = led_or_signed.get(id(entry), [])  # newest session first, by number

@@ -167,6 +167,41 @@ def _committee(site: Site, e: Resolution | Appointment | Notice, main: dict[str,
         main["expires"] = e.until.isoformat()
 
 
+def _article(site: Site, e: Entry, canonical: str, desc: str) -> dict[str, Any]:
+    """A dated item as an Article (NewsArticle, Report, Legislation): who wrote it, what it is about."""
+    cfg = site.config
+    kind = {News: "NewsArticle", Report: "Report", Voice: "Article", Suggestion: "Article",
+            Resolution: "Legislation", Appointment: "Article", Notice: "Article"}[type(e)]
+    main = {"@type": kind, "headline": e.title[:110], "name": e.title, "url": canonical,
+            "mainEntityOfPage": canonical, "description": desc, "inLanguage": cfg.language,
+            "datePublished": e.sort_date.isoformat(), "dateModified": e.sort_date.isoformat(),
+            "publisher": _org(site)}
+    if isinstance(e, News):
+        main["author"] = {"@type": "Person", "name": e.author} if e.author else _org(site)
+        if e.people:
+            main["about"] = [_person_ref(site, p.name, p) for p in e.people]
+    elif isinstance(e, Report):
+        main["author"] = _person_ref(site, e.speaker_name, e.speaker) if e.speaker_name else _org(site)
+        if e.subtitle:
+            main["alternativeHeadline"] = e.subtitle
+    elif isinstance(e, Suggestion):
+        main["author"] = [_person_ref(site, p.name, p, p.role) for p in e.deputies] or _org(site)
+        main["genre"] = e.kind_label
+    elif isinstance(e, (Resolution, Appointment, Notice)):
+        _committee(site, e, main)
+    else:
+        assert isinstance(e, Voice)
+        main["author"] = _person_ref(site, e.speaker_name, e.speaker,
+                                     e.speaker_title or (e.speaker.role if e.speaker else ""))
+        main["genre"] = e.kind_label
+    event = _session_ref(site, getattr(e, "session", None))
+    if event:
+        main["about"] = [*main.get("about", []), event]
+    if e.topics:
+        main["keywords"] = "，".join(t.name for t in e.topics)
+    return main
+
+
 def _graph(site: Site, route: Route, canonical: str, desc: str) -> list[dict[str, Any]]:
     cfg = site.config
     base = cfg.base_url
@@ -196,35 +231,7 @@ def _graph(site: Site, route: Route, canonical: str, desc: str) -> list[dict[str
                 "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
                 "location": {"@type": "Place", "name": e.place or cfg.title}, "organizer": _org(site)}
     elif isinstance(e, (News, Report, Voice, Suggestion, Resolution, Appointment, Notice)):
-        kind = {News: "NewsArticle", Report: "Report", Voice: "Article", Suggestion: "Article",
-                Resolution: "Legislation", Appointment: "Article", Notice: "Article"}[type(e)]
-        main = {"@type": kind, "headline": e.title[:110], "name": e.title, "url": canonical,
-                "mainEntityOfPage": canonical, "description": desc, "inLanguage": cfg.language,
-                "datePublished": e.sort_date.isoformat(), "dateModified": e.sort_date.isoformat(),
-                "publisher": _org(site)}
-        if isinstance(e, News):
-            main["author"] = {"@type": "Person", "name": e.author} if e.author else _org(site)
-            if e.people:
-                main["about"] = [_person_ref(site, p.name, p) for p in e.people]
-        elif isinstance(e, Report):
-            main["author"] = _person_ref(site, e.speaker_name, e.speaker) if e.speaker_name else _org(site)
-            if e.subtitle:
-                main["alternativeHeadline"] = e.subtitle
-        elif isinstance(e, Suggestion):
-            main["author"] = [_person_ref(site, p.name, p, p.role) for p in e.deputies] or _org(site)
-            main["genre"] = e.kind_label
-        elif isinstance(e, (Resolution, Appointment, Notice)):
-            _committee(site, e, main)
-        else:
-            assert isinstance(e, Voice)
-            main["author"] = _person_ref(site, e.speaker_name, e.speaker,
-                                         e.speaker_title or (e.speaker.role if e.speaker else ""))
-            main["genre"] = e.kind_label
-        event = _session_ref(site, getattr(e, "session", None))
-        if event:
-            main["about"] = [*main.get("about", []), event]
-        if e.topics:
-            main["keywords"] = "，".join(t.name for t in e.topics)
+        main = _article(site, e, canonical, desc)
     elif isinstance(e, Page):
         main = {"@type": "WebPage", "name": e.title, "url": canonical, "description": desc,
                 "inLanguage": cfg.language}

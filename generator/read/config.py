@@ -99,7 +99,29 @@ def parse_config(text: str) -> tuple[SiteConfig | None, Problems]:
 
     _unknown_keys(data, TOP_KEYS, "", lines, (), problems)
     title = _text(data, "title", lines, (), problems, required=True)
-    base_url = _text(data, "base_url", lines, (), problems, required=True)
+    base_url = _base_url(_text(data, "base_url", lines, (), problems, required=True), lines, problems)
+    language = _language(_text(data, "language", lines, (), problems) or "zh-CN", lines, problems)
+    description = _text(data, "description", lines, (), problems)
+    topics = _topics(data.get("topics"), lines, problems)
+    footer = _footer(data.get("footer"), lines, problems)
+    paginate = _paginate(data.get("paginate", 20), lines, problems)
+
+    # a bad scheme is reported; the default stands in so that the content can still be checked
+    results = _parse_results(data.get("suggestion_results"), lines, problems) or \
+        tuple(ResultClass(*r) for r in DEFAULT_RESULTS)
+
+    publish = parse_publish(data.get("publish"), lines, problems)
+
+    # With errors, the config is still returned (every bad value replaced by its default) so that
+    # the same build goes on to report the content's problems too: all in one run. The errors
+    # recorded here keep that build from publishing.
+    return SiteConfig(title=title, base_url=base_url, language=language, description=description,
+                      topics=tuple(topics), footer=footer, paginate=paginate,
+                      suggestion_results=results, publish=publish), problems
+
+
+def _base_url(base_url: str, lines: dict, problems: Problems) -> str:
+    """A whole http(s) address in URL characters, ending with / (added where it does not)."""
     if base_url:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
@@ -112,15 +134,20 @@ def parse_config(text: str) -> tuple[SiteConfig | None, Problems]:
                            fix="只用英文字母、数字和 - . / : 等网址字符；中文域名请写成 xn-- 开头的形式。")
         elif not base_url.endswith("/"):
             base_url += "/"
-    language = _text(data, "language", lines, (), problems) or "zh-CN"
+    return base_url
+
+
+def _language(language: str, lines: dict, problems: Problems) -> str:
     if not LANGUAGE_TAG.fullmatch(language):
         problems.error(CONFIG_FILE, f"language “{language}” 不是语言代码。", line=lines.get(("language",)),
                        field="language", fix="简体中文写 zh-CN（繁体中文 zh-TW，英文 en）。")
         language = "zh-CN"
-    description = _text(data, "description", lines, (), problems)
+    return language
 
+
+def _topics(raw_topics: Any, lines: dict, problems: Problems) -> list[str]:
+    """The declared topics in order: each a text, each once."""
     topics: list[str] = []
-    raw_topics = data.get("topics")
     if raw_topics is not None:
         if not isinstance(raw_topics, list):
             problems.error(CONFIG_FILE, "topics 应是一个列表。", line=lines.get(("topics",)),
@@ -139,9 +166,13 @@ def parse_config(text: str) -> tuple[SiteConfig | None, Problems]:
                     if topics[-1] == "其他":  # the name the session index gives voices without a topic
                         problems.warn(CONFIG_FILE, "专题“其他”会与心声索引里自动归入“其他”（没有专题的心声）的一组同名。",
                                       line=line, field="topics", fix="换一个更具体的专题名，如 其他民生事项。")
+    return topics
 
+
+def _footer(raw_footer: Any, lines: dict, problems: Problems) -> Footer:
+    """The footer's items (a number YAML read as a number is refused: its zeros are lost), and a
+    warning for each item a government site must show and this one lacks."""
     footer = Footer()
-    raw_footer = data.get("footer")
     if raw_footer is not None:
         if not isinstance(raw_footer, dict):
             problems.error(CONFIG_FILE, "footer 应是“键: 值”的列表。", line=lines.get(("footer",)),
@@ -162,25 +193,15 @@ def parse_config(text: str) -> tuple[SiteConfig | None, Problems]:
 
     if raw_footer is None or isinstance(raw_footer, dict):
         _footer_gaps(footer, lines, problems)
+    return footer
 
-    paginate = data.get("paginate", 20)
+
+def _paginate(paginate: Any, lines: dict, problems: Problems) -> int:
     if isinstance(paginate, bool) or not isinstance(paginate, int) or paginate < 1:
         problems.error(CONFIG_FILE, f"paginate 应是正整数，现在是 {paginate!r}。",
                        line=lines.get(("paginate",)), field="paginate", fix="例如 paginate: 20")
         paginate = 20
-
-    # a bad scheme is reported; the default stands in so that the content can still be checked
-    results = _parse_results(data.get("suggestion_results"), lines, problems) or \
-        tuple(ResultClass(*r) for r in DEFAULT_RESULTS)
-
-    publish = parse_publish(data.get("publish"), lines, problems)
-
-    # With errors, the config is still returned (every bad value replaced by its default) so that
-    # the same build goes on to report the content's problems too: all in one run. The errors
-    # recorded here keep that build from publishing.
-    return SiteConfig(title=title, base_url=base_url, language=language, description=description,
-                      topics=tuple(topics), footer=footer, paginate=paginate,
-                      suggestion_results=results, publish=publish), problems
+    return paginate
 
 
 def _footer_gaps(footer: Footer, lines: dict, problems: Problems) -> None:

@@ -159,36 +159,43 @@ def discover(site_dir: Path, problems: Problems) -> list[tuple[str, str, Path]]:
             problems.error(f"content/{entry}", "这个文件夹是指向网站文件夹之外的链接，不能使用。",
                            fix="把内容复制到网站文件夹中，不要用符号链接。")
             continue
-        for dirpath, dirnames, filenames in os.walk(full, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                                 and not _unreadable_name(site_dir, Path(dirpath, d), problems))
-            for d in list(dirnames):
-                if os.path.islink(os.path.join(dirpath, d)) and not _inside(Path(dirpath, d), root):
-                    rel = Path(dirpath, d).relative_to(site_dir).as_posix()
-                    problems.error(rel, "这个文件夹是指向网站文件夹之外的链接，不能使用。",
-                                   fix="把内容复制到网站文件夹中，不要用符号链接。")
-                    dirnames.remove(d)
-            for name in sorted(filenames):
-                if name.startswith("."):
-                    continue
-                if not name.endswith(".md"):
-                    almost = ALMOST_MARKDOWN.search(name)
-                    if almost:  # 讲话.MD, 讲话.markdown, 讲话.md.txt (Windows hides the last part)
-                        shown = Path(dirpath, name).relative_to(site_dir).as_posix()
-                        problems.warn(shown, "这个文件的扩展名不是 .md，没有发布。",
-                                      fix=f"改名为 {name[:almost.start()]}.md（扩展名用小写的 .md）。")
-                    continue
-                abs_path = Path(dirpath, name)
-                if _unreadable_name(site_dir, abs_path, problems):
-                    continue
-                rel = abs_path.relative_to(site_dir).as_posix()
-                # folders below were checked on the way down (links to them are not followed),
-                # so only a file that is itself a link can lead outside: resolve just those
-                if os.path.islink(abs_path) and not _inside(abs_path, root):
-                    problems.error(rel, "这个文件是指向网站文件夹之外的链接，不能使用。",
-                                   fix="把文件复制到网站文件夹中，不要用符号链接。")
-                    continue
-                found.append((entry, rel, abs_path))
+        found.extend(_files_in(site_dir, root, entry, full, problems))
+    return found
+
+
+def _files_in(site_dir: Path, root: Path, entry: str, full: Path, problems: Problems) -> list[tuple[str, str, Path]]:
+    """The .md files below one content folder, sorted; links leading outside the site folder refused."""
+    found: list[tuple[str, str, Path]] = []
+    for dirpath, dirnames, filenames in os.walk(full, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and not _unreadable_name(site_dir, Path(dirpath, d), problems))
+        for d in list(dirnames):
+            if os.path.islink(os.path.join(dirpath, d)) and not _inside(Path(dirpath, d), root):
+                rel = Path(dirpath, d).relative_to(site_dir).as_posix()
+                problems.error(rel, "这个文件夹是指向网站文件夹之外的链接，不能使用。",
+                               fix="把内容复制到网站文件夹中，不要用符号链接。")
+                dirnames.remove(d)
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            if not name.endswith(".md"):
+                almost = ALMOST_MARKDOWN.search(name)
+                if almost:  # 讲话.MD, 讲话.markdown, 讲话.md.txt (Windows hides the last part)
+                    shown = Path(dirpath, name).relative_to(site_dir).as_posix()
+                    problems.warn(shown, "这个文件的扩展名不是 .md，没有发布。",
+                                  fix=f"改名为 {name[:almost.start()]}.md（扩展名用小写的 .md）。")
+                continue
+            abs_path = Path(dirpath, name)
+            if _unreadable_name(site_dir, abs_path, problems):
+                continue
+            rel = abs_path.relative_to(site_dir).as_posix()
+            # folders below were checked on the way down (links to them are not followed),
+            # so only a file that is itself a link can lead outside: resolve just those
+            if os.path.islink(abs_path) and not _inside(abs_path, root):
+                problems.error(rel, "这个文件是指向网站文件夹之外的链接，不能使用。",
+                               fix="把文件复制到网站文件夹中，不要用符号链接。")
+                continue
+            found.append((entry, rel, abs_path))
     return found
 
 

@@ -20,7 +20,8 @@ from typing import Callable
 
 from ...engine.cache import CACHE_DIR, Store, generator_key
 from ...engine.inputs import china_today, input_signature
-from ...engine.writer import Published, WriteError, output_files, output_lock
+from ...engine.manifest import Published, output_files
+from ...engine.writer import WriteError, output_lock
 from ...errors import BuildFailed
 from ...read.config import load_config
 from ...read.publish_settings import PublishSettings, RsyncTarget, Target
