@@ -45,7 +45,7 @@ from ..read.config import SiteConfig, load_config
 from ..read.content import Parsed, check_media, read_documents, read_parsed
 from . import minify
 from .cache import CACHE_DIR
-from .images import prepare_media
+from .images import MediaOutput, prepare_media
 from .inputs import PROJECT_DIR, china_today, theme_dirs
 from .manifest import Published, file_digest
 from .persist import Tracked, WorkCache
@@ -126,7 +126,7 @@ class _Read:
     static: dict[str, Path]  # site-relative path -> file, of static/ and media/
     media: frozenset[str] = frozenset()
     media_at: dict[str, str] = field(default_factory=dict)  # editor's path -> ASCII path it is published at
-    made: Any = None  # images.MadeMedia
+    made: MediaOutput | None = None
 
 
 @dataclass
