@@ -32,9 +32,9 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from generator.content import parse_document  # noqa: E402
+from generator.read.content import parse_document  # noqa: E402
 from generator.errors import Problems  # noqa: E402
-from generator.urls import entry_url, slugify  # noqa: E402
+from generator.model.urls import entry_url, slugify  # noqa: E402
 
 TARGETS = {"real": 50.0, "generated": 150.0}  # median, milliseconds
 TIMEOUT = 10.0  # seconds for one save to show

@@ -66,8 +66,9 @@ def folder_bytes(folder: Path) -> tuple[int, int]:
 
 def our_index_seconds(site: Path, out: Path, runs: int) -> list[float]:
     """The index stage alone, on the model of the built site, as the build runs it."""
-    from generator import parallel, pipeline
-    from generator.builder import Builder
+    from generator.engine import parallel
+    from generator.commands import build as pipeline
+    from generator.engine.builder import Builder
 
     builder = Builder(site, cache_dir=site / ".cache", output_dir=out, autosave=False)
     model = builder.build().site

@@ -2,7 +2,7 @@
 
     python bench/warm.py SITE VOICE RUNS   -> prints a JSON list of seconds per rebuild
 
-As `python build.py serve` does it (generator/server.py): Builder(site, include_drafts=True),
+As `python build.py serve` does it (generator/commands/serve/rebuild.py): Builder(site, include_drafts=True),
 then build(changed) with the path the watcher reported.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.builder import Builder  # noqa: E402
+from generator.engine.builder import Builder  # noqa: E402
 
 
 def main() -> None:

@@ -8,23 +8,22 @@ summary line: pages written by kind, pages unchanged, warnings, time.
 from __future__ import annotations
 
 import argparse
-import errno
 import datetime as dt
 import os
 import re
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
 from . import RUN
-from .changes import change_lines
+from .commands.build import build
+from .commands.messages import os_problem, summary_line
+from .engine.changes import change_lines
+from .engine.inputs import PROJECT_DIR, china_today
+from .engine.writer import OutputRefused, WriteError
 from .errors import BuildFailed
-from .kinds import IMPORT_KINDS, KIND_LABEL, KINDS
-from .inputs import PROJECT_DIR, china_today
-from .pipeline import build
-from .writer import OutputRefused, WriteError
+from .model.kinds import IMPORT_KINDS, KINDS
 
 
 class Progress:
@@ -84,19 +83,6 @@ def _is_terminal(stream: TextIO) -> bool:
 def _cells(text: str) -> int:
     """Terminal columns of a line: Chinese characters take two."""
     return sum(2 if ord(ch) > 0x2e80 else 1 for ch in text)
-
-
-def summary_line(written: Counter, unchanged: int, warnings: int, seconds: float, where: str = "") -> str:
-    """The one line a build ends with: pages written by kind, pages unchanged, warnings, time."""
-    total = sum(written.values())
-    kinds = "、".join(f"{KIND_LABEL.get(k, '列表')} {n}" for k, n in sorted(written.items(), key=_kind_order) if n)
-    text = f"写入 {total} 页" + (f"（{kinds}）" if kinds else "")
-    return f"{text}，未变 {unchanged} 页，警告 {warnings} 个，用时 {seconds:.2f} 秒" + (f" → {where}" if where else "")
-
-
-def _kind_order(item: tuple[str, int]) -> tuple[int, str]:
-    order = list(KIND_LABEL) + ["lists"]
-    return (order.index(item[0]) if item[0] in order else len(order), item[0])
 
 
 ARGUMENT_NAMES = {"command": "命令", "kind": "种类", "name": "名称"}  # argparse's names of our arguments
@@ -246,20 +232,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-OS_REASONS = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EACCES: "没有权限",
-              errno.EPERM: "不允许修改（文件夹只读或被锁定）", errno.EROFS: "文件系统是只读的",
-              errno.ENAMETOOLONG: "路径太长", errno.EMFILE: "同时打开的文件太多"}
-
-
-def os_problem(exc: OSError) -> str:
-    """An operating-system failure in one Chinese sentence: what, where, and what to do."""
-    reason = OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
-    where = f"（{exc.filename}）" if exc.filename else ""
-    fix = {errno.ENOSPC: "请清理磁盘后重试。", errno.EDQUOT: "请清理磁盘后重试。"}.get(
-        exc.errno or 0, "请检查输出文件夹和网站文件夹的权限后重试。")
-    return f"无法读写文件{where}：{reason}。{fix}"
-
-
 def _site_ok(site: Path) -> bool:
     if not (site / "site.yaml").is_file():
         print(f"用法错误：{site} 中没有 site.yaml。请用 --site 指向网站文件夹。", file=sys.stderr)
@@ -270,7 +242,7 @@ def _site_ok(site: Path) -> bool:
 def cmd_serve(args: argparse.Namespace) -> int:
     if not _site_ok(args.site):
         return 2
-    from .server import serve  # tornado and watchfiles only when serving
+    from .commands.serve.server import serve  # tornado and watchfiles only when serving
     return serve(args.site, host=args.host, port=args.port, progress=Progress())
 
 
@@ -281,7 +253,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not name:
         print("用法错误：名称不能为空。", file=sys.stderr)
         return 2
-    from .scaffold import ScaffoldError, scaffold  # the field schemas and YAML: not for a build
+    from .commands.new import ScaffoldError, scaffold  # the field schemas and YAML: not for a build
     try:
         path, text = scaffold(args.kind, name, args.site, args.today or china_today())
     except ScaffoldError as exc:
@@ -308,7 +280,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.fix:
         _fix_copy(args.site)
     try:
-        from .check import check  # the Builder and its libraries: not needed by a no-change build
+        from .commands.check import check  # the Builder and its libraries: not needed by a no-change build
 
         problems = check(args.site)
     except BuildFailed as failed:
@@ -331,7 +303,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _fix_copy(site: Path) -> None:
     """`check --fix`: correct the prose of the content files, saying what changed where."""
-    from .copycheck import fix_site
+    from .commands.copycheck import fix_site
     done = fix_site(site)
     for rel, fix in done:
         what, sentence = fix.said()
@@ -341,14 +313,14 @@ def _fix_copy(site: Path) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .import_command import cmd_import as run  # Word's libraries only when a document is imported
+    from .commands.docx.command import cmd_import as run  # Word's libraries only when a document is imported
     return run(args)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
     if not _site_ok(args.site):
         return 2
-    from .publish.command import Request, publish
+    from .commands.publish.command import Request, publish
     request = Request(args.site, args.out, args.target, args.dry_run, args.yes, args.today)
     return publish(request, Progress(label="发布", finished="{total} 个文件已处理"))
 

@@ -72,5 +72,5 @@ class BuildFailed(Exception):
         super().__init__(f"{len(problems.errors)} content error(s)")
         self.problems = problems
 
-    def __reduce__(self):  # pickled whole (pipeline.py passes it from the rendering process)
+    def __reduce__(self):  # pickled whole (commands/build.py passes it from the rendering process)
         return (BuildFailed, (self.problems,))

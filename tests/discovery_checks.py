@@ -183,7 +183,7 @@ def fragments(out: Path) -> dict[str, dict]:
 
 def index_terms(out: Path) -> dict[str, dict[int, int]]:
     """Every term of the published index: term -> {page id: impact}."""
-    from generator.searchcodec import decode_postings
+    from generator.outputs.searchcodec import decode_postings
     terms: dict[str, dict[int, int]] = {}
     for path in (out / "search" / "index" / "t").glob("*.json"):
         for term, text in json.loads(path.read_text(encoding="utf-8")).items():

@@ -136,7 +136,7 @@ def test_every_action_organ_and_person_by_id_on_a_page(built):
     ("任命", "区人民法院审判员", "区人民法院", "任命张三为区人民法院审判员", "任命为区人民法院审判员"),
 ])
 def test_each_action_is_said_the_chinese_way(action, post, organ, sentence, record):
-    from generator.models import APPOINTMENT_ACTIONS, Appointee
+    from generator.model.models import APPOINTMENT_ACTIONS, Appointee
 
     assert action in APPOINTMENT_ACTIONS
     a = Appointee("张三", action, post, organ)
@@ -281,8 +281,8 @@ def test_until_and_pinned_on_both_sides_of_midnight(tmp_path):
 
 def _build_at(site: Path, instant: dt.datetime, monkeypatch):
     """The model of `site` built in this process at `instant` (UTC), the build day left to china_today()."""
-    from generator import inputs
-    from generator.builder import Builder
+    from generator.engine import inputs
+    from generator.engine.builder import Builder
 
     class Clock(dt.datetime):
         @classmethod
@@ -437,8 +437,8 @@ def test_search_indexes_every_published_entry_of_the_new_kinds_with_its_kind(bui
     """What the index holds (searchdocs.indexed_entries), each page's kind (kind_of) and the search
     page's kind filter, from the model the build makes; and the published index's records."""
     import discovery_checks
-    from generator.builder import Builder
-    from generator.searchdocs import KIND_ORDER, indexed_entries, kind_of, people_named, search_context
+    from generator.engine.builder import Builder
+    from generator.pages.searchdocs import KIND_ORDER, indexed_entries, kind_of, people_named, search_context
 
     site = Builder(built.site, today=TODAY, jobs=1).build().site
     entries = {e.url: e for e in indexed_entries(site)}
@@ -485,8 +485,8 @@ def test_new_scaffolds_each_kind_and_the_filled_in_files_publish(tmp_path):
                                                                                           "content/deputies/"))},
                       SITE_YAML)
 
-    from generator.scaffold import KINDS
-    from generator.urls import slugify
+    from generator.commands.new import KINDS
+    from generator.model.urls import slugify
 
     def new(kind: str, name: str) -> Path:
         result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "new", kind, name, "--site", str(site),

@@ -576,7 +576,7 @@ def test_drafts_option_publishes_both_visibly_marked(built):
 
 def test_the_build_day_is_the_day_in_china():
     """A build at 23:00 UTC already publishes what is dated the next day: it is 07:00 in Beijing."""
-    from generator.inputs import CHINA, china_today
+    from generator.engine.inputs import CHINA, china_today
 
     assert CHINA.utcoffset(None) == dt.timedelta(hours=8)  # Asia/Shanghai, no summer time since 1991
     before = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=8)).date()
@@ -681,7 +681,7 @@ def test_report_fields_are_shown(built):
     ("区人大常委会办公室", "来源：区人大常委会办公室"), ("钱塘日报社", "来源：钱塘日报社"), ("Xinhua", "来源：Xinhua"),
 ])
 def test_a_news_byline_credits_a_reporter_or_a_source(author, shown):
-    from generator.models import News
+    from generator.model.models import News
     assert News(id="n", source="content/news/n.md", folder="news", title="新闻", slug="n", url="news/n/",
                 author=author).byline == shown
 

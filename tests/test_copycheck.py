@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.copycheck import fix_file, fix_prose
+from generator.commands.copycheck import fix_file, fix_prose
 from tests.conftest import PROJECT, TODAY, parse, run_build, write_site
 
 

@@ -43,7 +43,9 @@ BUILD_TIMEOUT = 300
 RUNNER = textwrap.dedent('''\
     import os, sys, time
     sys.path.insert(0, {project!r})
-    from generator import cli, writer, cache, pipeline
+    from generator import cli
+    from generator.engine import writer, cache
+    from generator.commands import build as pipeline
 
     HOLD, RELEASE = os.environ.get("HOLD", ""), os.environ.get("RELEASE", "")
 
@@ -69,7 +71,7 @@ RUNNER = textwrap.dedent('''\
     wrap(pipeline, "write_site", "write")  # the pipeline's own reference to writer.write_site
     wrap(writer, "_place", "place", every=250)
     wrap(writer, "_exchange", "swap-before", "swap-after")
-    wrap(writer, "_save_state", "state-before", "state-after")
+    wrap(writer, "save_state", "state-before", "state-after")
     wrap(cache.Store, "save", "cache-save")
     wrap(cache._Pickler, "dump", "cache-write")  # its temporary file is open then
     code = cli.main(sys.argv[1:])

@@ -22,10 +22,10 @@ HERE = Path(__file__).resolve().parent
 import discovery_checks as checks
 import discovery_fixture as fx
 from bench.gensite import generate
-from generator.builder import Builder
-from generator.render import make_environment, render_context
-from generator.routes import plan
-from generator.sitemap import sitemap_files
+from generator.engine.builder import Builder
+from generator.pages.render import make_environment, render_context
+from generator.pages.routes import plan
+from generator.outputs.sitemap import sitemap_files
 
 
 from tests.conftest import TODAY, run_build, snapshot, write_site
@@ -57,7 +57,7 @@ def generated(tmp_path_factory) -> tuple[Path, Path]:
     return site, out
 
 
-# -- search index (generator/searchindex.py; the search page itself: tests/browser/test_search.py) ---
+# -- search index (generator/outputs/searchindex.py; the search page itself: tests/browser/test_search.py) ---
 
 def test_index_holds_every_published_entry_and_nothing_else(small):
     records = checks.fragments(small)
@@ -231,7 +231,7 @@ def test_json_ld_details(small):
 
 
 def test_json_ld_cannot_close_its_script(tmp_path):
-    from generator.structured import json_script
+    from generator.pages.structured import json_script
     text = str(json_script({"name": "</script><script>alert(1)</script>"}))
     assert "</" not in text and "<" not in text
     assert json.loads(text) == {"name": "</script><script>alert(1)</script>"}
@@ -276,7 +276,7 @@ def test_people_csv_and_json(small):
 
 
 def test_csv_cells_cannot_run_as_formulas():
-    from generator.opendata import _cell
+    from generator.outputs.opendata import _cell
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _cell(["交通", "教育"]) == "交通；教育"
     assert _cell(3) == 3

@@ -651,7 +651,8 @@ def test_a_full_disk_is_one_line_and_leaves_its_space_behind(tmp_path, monkeypat
     space it took is there for the next build."""
     import errno
 
-    from generator import cli, writer
+    from generator import cli
+    from generator.engine import writer
     site = write_site(tmp_path / "site", BASE, SITE_YAML)
     out = tmp_path / "public"
     args = ["build", "--site", str(site), "--out", str(out), "--today", TODAY.isoformat()]

@@ -6,8 +6,8 @@ Never a traceback, a hang, or a file written outside --out.
 Property-based (hypothesis): front matter with random YAML types where text is expected,
 huge and empty values, control characters, deep nesting; Markdown with unbalanced markup
 and hostile HTML; BOMs, CRLF, other encodings and random bytes; odd file names; a random
-site.yaml. The pipeline runs in-process for speed (generator.builder.Builder, then
-generator.discovery and generator.writer, as pipeline.build does); a few
+site.yaml. The pipeline runs in-process for speed (generator.engine.builder.Builder, then
+generator.outputs.discovery and generator.engine.writer, as commands/build.py does); a few
 examples go through the real command line. Deterministic in CI (derandomize); the same
 properties run with random seeds and many more examples in bench/fuzz_nightly.py.
 
@@ -35,13 +35,14 @@ from lxml import etree
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 
-from generator.builder import Builder, theme_dirs
-from generator.discovery import discovery_files
+from generator.engine.builder import Builder
+from generator.engine.inputs import theme_dirs
+from generator.outputs.discovery import discovery_files
 from generator.errors import BuildFailed, Problem
-from generator.fields import SCHEMA, fields_of
-from generator.markdown import MarkdownRenderer
-from generator.render import make_environment
-from generator.writer import output_lock, write_site
+from generator.model.fields import SCHEMA, fields_of
+from generator.model.markdown import MarkdownRenderer
+from generator.pages.render import make_environment
+from generator.engine.writer import output_lock, write_site
 from tests.conftest import SITE_YAML
 
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")  # big examples' reprs

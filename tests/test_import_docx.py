@@ -22,7 +22,7 @@ import docx_samples as S
 from tests.conftest import parse, run_build, write_site
 from test_new_check import run  # the command line in this process, output captured
 
-from generator import docx_conventions as cn
+from generator.commands.docx import conventions as cn
 
 TODAY = "2026-11-27"
 SESSION = """\

@@ -21,7 +21,7 @@ import docx_samples as S
 from tests.conftest import PROJECT, snapshot, write_site
 from test_import_docx import import_
 
-from generator import import_writer
+from generator.commands.docx import write as import_writer
 
 
 def _renamed_spreadsheet() -> bytes:

@@ -1,7 +1,7 @@
 """Incremental, cached and parallel builds: same bytes as a clean serial build, and no more work.
 
 Small generated sites (bench/corpus.py) and a hand-written one whose pages can be
-named one by one. Builds run in this process through generator.pipeline; the last
+named one by one. Builds run in this process through generator.commands.build; the last
 tests use the real command line.
 """
 
@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import generate
-from generator import builder as builder_module
-from generator import cache, parallel, pipeline, writer
-from generator.builder import Builder
-from generator.urls import PINYIN_MEMO
+from generator.engine import cache, parallel, writer
+from generator.commands import build as pipeline
+from generator.engine.builder import Builder
+from generator.memo import MEMOS
+from generator.model.urls import PINYIN_MEMO
 from tests.conftest import PROJECT, SITE_YAML, TODAY, snapshot, write_site
 
 FILES = {
@@ -96,7 +97,7 @@ def _forget_memos() -> None:
     """What a new process starts with: no pinyin or feed memos in memory."""
     for memo in PINYIN_MEMO.values():
         memo.clear()
-    for memo in cache.MEMOS.values():
+    for memo in MEMOS.values():
         memo.now.clear()
         memo.before.clear()
 
@@ -140,7 +141,7 @@ def test_parallel_and_cached_builds_are_byte_identical_to_a_clean_serial_one(tmp
         return results
 
     monkeypatch.setattr(parallel, "run", spy)
-    monkeypatch.setattr(builder_module, "POOL_MIN", 4)
+    monkeypatch.setattr(parallel, "POOL_MIN", 4)
     # pytest-xdist runs this test beside execnet's threads; the pool refuses to fork
     # then (the preview server's case). This test is about the pool's output, so
     # let it fork here: the worker does nothing that those threads could disturb.
@@ -171,7 +172,7 @@ def test_a_pool_that_cannot_start_falls_back_to_one_process(tmp_path, monkeypatc
             raise ValueError("no fork here")
 
     monkeypatch.setitem(sys.modules, "multiprocessing", NoFork())
-    monkeypatch.setattr(builder_module, "POOL_MIN", 1)
+    monkeypatch.setattr(parallel, "POOL_MIN", 1)
     _build(site, tmp_path / "out" / "public", jobs=4)
     assert snapshot(tmp_path / "out" / "public") == reference
 

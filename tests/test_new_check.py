@@ -25,8 +25,8 @@ from preview_server import PROJECT, make_site, write
 from tests.conftest import tiny_png
 
 from generator.cli import main
-from generator.fields import SCHEMA, fields_of
-from generator.scaffold import KINDS
+from generator.model.fields import SCHEMA, fields_of
+from generator.commands.new import KINDS
 
 TODAY = "2026-11-27"
 
@@ -265,7 +265,7 @@ def test_check_reports_content_errors(site: Path):
 def test_check_reads_each_page_once(monkeypatch):
     """The strict check parses every built page once, however many links point at it (no crawl
     per link: the real site checks in about 0.7 s, bench/ territory, not asserted here)."""
-    from generator import check as checking
+    from generator.commands import check as checking
 
     fed: list[str] = []
     feed = checking._Links.feed

@@ -15,13 +15,13 @@ import pytest
 from tests.conftest import PROJECT, TODAY, run_build
 from preview_server import make_site, write
 
-from generator.config import parse_config
-from generator.publish import headers
-from generator.publish.plan import make_plan, phase_of
-from generator.publish.record import Record, RecordBusy, target_lock
-from generator.publish.rsync import _deletion_rules, _unescape
-from generator.publish.s3 import addressing_style
-from generator.publish.settings import RsyncTarget, S3Target
+from generator.read.config import parse_config
+from generator.commands.publish import headers
+from generator.commands.publish.plan import make_plan, phase_of
+from generator.commands.publish.record import Record, RecordBusy, target_lock
+from generator.commands.publish.rsync import _deletion_rules, _unescape
+from generator.commands.publish.s3 import addressing_style
+from generator.read.publish_settings import RsyncTarget, S3Target
 
 BASE = "title: 测试\nbase_url: https://example.gov.cn/\n"
 GOOD = BASE + """\
@@ -268,7 +268,7 @@ def test_s3_addressing_style(endpoint, addressing, style):
 
 
 def test_refuses_while_a_build_writes_the_output(site: Path):
-    from generator.writer import output_lock
+    from generator.engine.writer import output_lock
 
     assert run_build(site).returncode == 0
     with output_lock(site / "public"):  # what a build holds while it writes

@@ -9,10 +9,11 @@ import random
 
 import pytest
 
-from generator import searchindex as si
-from generator.searchcodec import decode_postings, encode_postings, read_varints, varint
-from generator.searchdocs import SearchDoc
-from generator.searchtext import covering_pairs, fold, index_terms, query_terms
+from generator.outputs import searchindex as si
+from generator.outputs import searchupdate as su
+from generator.outputs.searchcodec import decode_postings, encode_postings, read_varints, varint
+from generator.pages.searchdocs import SearchDoc
+from generator.outputs.searchtext import covering_pairs, fold, index_terms, query_terms
 
 WORDS = ["停车", "养老", "代表", "七格公园", "医疗卫生", "老旧小区", "电梯", "教育", "营商环境", "ABC", "2021年"]
 
@@ -105,7 +106,7 @@ def test_an_index_changed_page_by_page_is_the_index_made_afresh():
                 docs[new.source] = new
                 source, old = new.source, None
             changed[source] = (old, docs.get(source))
-        made = si.update_index(state, {s: c for s, c in changed.items() if c != (None, None)},
+        made = su.update_index(state, {s: c for s, c in changed.items() if c != (None, None)},
                                {s: si.row_of(d) for s, d in docs.items()}, docs.__getitem__)
         published = {p: d for p, d in published.items() if p in state.files}
         published.update({f.path: f.data for f in made})
@@ -119,7 +120,7 @@ def test_an_edit_rewrites_only_the_shards_of_its_changed_terms():
     state, files = si.build_from_docs(docs.values())
     source = sorted(docs)[10]
     old, new = docs[source], dataclasses.replace(docs[source], body=docs[source].body + "电梯")
-    made = si.update_index(state, {source: (old, new)}, {s: si.row_of(d) for s, d in docs.items()}, docs.__getitem__)
+    made = su.update_index(state, {source: (old, new)}, {s: si.row_of(d) for s, d in docs.items()}, docs.__getitem__)
     shards = [f for f in made if "/t/" in f.path]
     assert 1 <= len(shards) < len(state.shards) / 2
     assert {f.path for f in made} - {f.path for f in shards} == {si.MANIFEST, si.doc_path(state.ids[source])}

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.routes import SESSION_INDEX_PAGE, KindGroup, TopicGroup, split_index
+from generator.pages.routes import SESSION_INDEX_PAGE, KindGroup, TopicGroup, split_index
 from tests.conftest import SITE_YAML, parse, run_build, write_site
 
 TOPICS = ["医疗卫生", "交通出行", "教育"]

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.charts import AXIS, INK, STYLES, Bar, Group, bar_chart
-from generator.config import ResultClass
-from generator.models import Suggestion, Topic
-from generator.suggestions import percent, suggestion_rates, topic_counts
+from generator.pages.charts import AXIS, INK, STYLES, Bar, Group, bar_chart
+from generator.read.config import ResultClass
+from generator.model.models import Suggestion, Topic
+from generator.pages.suggestions import percent, suggestion_rates, topic_counts
 from tests.conftest import SITE_YAML as BASE_YAML
 from tests.conftest import parse, run_build, write_site
 

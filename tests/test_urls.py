@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from generator.markdown import MarkdownRenderer, cut, finalize, split_target, summary_text
-from generator.urls import entry_url, list_url, output_path, relative, slugify
+from generator.model.markdown import MarkdownRenderer, cut, finalize, split_target, summary_text
+from generator.model.urls import entry_url, list_url, output_path, relative, slugify
 
 SLUG = re.compile(r"^[a-z0-9-]+$")
 
@@ -323,7 +323,7 @@ def test_no_paragraph_no_summary():
 
 
 def test_a_contents_list_nests_sub_headings_under_their_heading():
-    from generator.render import outline
+    from generator.pages.render import outline
     toc = [(2, "a", "一、甲"), (3, "a1", "（一）"), (3, "a2", "（二）"), (2, "b", "二、乙")]
     assert outline(toc) == [((2, "a", "一、甲"), [(3, "a1", "（一）"), (3, "a2", "（二）")]), ((2, "b", "二、乙"), [])]
     assert outline([(3, "x", "开头的小标题"), (2, "a", "甲")]) == [(None, [(3, "x", "开头的小标题")]), ((2, "a", "甲"), [])]

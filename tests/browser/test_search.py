@@ -292,7 +292,7 @@ def big(browser, tmp_path_factory):
     import subprocess
 
     from bench.corpus import generate
-    from generator.builder import Builder
+    from generator.engine.builder import Builder
     from tests.conftest import PROJECT, TODAY
 
     site = tmp_path_factory.mktemp("big") / "site"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.searchcodec import term_hash
-from generator.searchtext import fold, query_terms
+from generator.outputs.searchcodec import term_hash
+from generator.outputs.searchtext import fold, query_terms
 from tests.browser.conftest import open_page, serve
 from tests.browser.test_search import DONE, Searcher, built
 import discovery_fixture as fx

@@ -1,0 +1,1 @@
+"""Stage 2, Documents -> the Site: fields checked, references resolved, bodies in HTML, URLs decided. Pure."""
