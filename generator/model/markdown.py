@@ -25,6 +25,10 @@ CJK_BREAK = re.compile(f"(?<=[{CJK}])\\n(?=[{CJK}])")  # lookarounds: 甲\n乙\n
 HEADING = re.compile(r"<(/?)h([1-6])\b")
 FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
 TAG = re.compile(r"<[^>]+>")
+# Python-Markdown keeps raw HTML aside behind "\x02klzzwxh:N\x03" until the end; emphasis that
+# overlaps one ("#*0**0*<??>") eats its \x02 and the placeholder is left in the output, where
+# \x03 makes feeds and sitemaps invalid XML. What is left is put back (or dropped) by `_unstash`.
+LEFT_PLACEHOLDER = re.compile("\x02?klzzwxh:(\\d+)\x03|\x02klzzwxh:(\\d+)\x03?|[\x02\x03]")
 # A link `resolve` dropped (unsafe, or to an unpublished page) keeps only its text: an <a> without
 # href would still look like a link (site.css styles every <a>) while leading nowhere.
 DEAD_LINK = re.compile(r"<a\b(?![^>]*\b(?:href|id)=)[^>]*>(.*?)</a>", re.S)
@@ -145,9 +149,19 @@ class MarkdownRenderer:
             return Rendered("", (), f"正文无法转换为网页（Markdown 出错：{type(exc).__name__}: {said}）。")
         if _too_deep(out):
             return Rendered("", (), TOO_DEEP)
+        if "\x02" in out or "\x03" in out:
+            out = _unstash(out, self._md.htmlStash.rawHtmlBlocks)
         out = CJK_BREAK.sub("", out)
         toc = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
         return Rendered(out, toc)
+
+
+def _unstash(out: str, stash: list) -> str:
+    """The raw HTML behind placeholders Python-Markdown failed to replace; stray control marks dropped."""
+    def back(match: re.Match) -> str:
+        number = match.group(1) or match.group(2)
+        return str(stash[int(number)]) if number is not None and int(number) < len(stash) else ""
+    return LEFT_PLACEHOLDER.sub(back, out)
 
 
 def _flatten(tokens: list[dict]) -> list[tuple[int, str, str]]:
