@@ -18,8 +18,8 @@ none). "Hugo+Pagefind" is Hugo followed by Pagefind extended over its output (en
 marked `data-pagefind-body`, as Pagefind's docs advise): the usual way to give a Hugo
 site search; Pagefind cannot update an index, so every scenario runs it whole. "preview"
 is the preview server's rebuild with its Builder kept alive (bench/warm.py). After the
-runs of each N up to 2,000, bench/search_cost.py sets our index beside Pagefind's on the
-same pages: index time, bytes, and a reader's first search in Chromium.
+runs of each N, bench/search_cost.py measures our index (time, bytes, a reader's first
+search in Chromium) and, up to 2,000 pages, Pagefind extended's on the same pages.
 """
 
 from __future__ import annotations
@@ -289,7 +289,7 @@ def our_tools(site: Path, out: Path) -> list[Tool]:
 
 
 CORES = os.cpu_count() or 1
-SEARCH_COST_UP_TO = 2000  # sizes at which bench/search_cost.py sets our index beside Pagefind's
+PAGEFIND_UP_TO = 2000  # sizes at which bench/search_cost.py sets our index beside Pagefind's (ours: every size)
 VOICE_REL = ""  # set per corpus: the voice every tool edits
 
 
@@ -462,8 +462,7 @@ def main() -> int:
         text = table(n, files, tools, previews[n]) + "\n" + "\n".join(ratios(n, all_results[n]))
         tables.append(text)
         say("\n" + text)
-        if n <= SEARCH_COST_UP_TO:
-            costs[n] = search_cost(work, args.runs, args.no_pagefind, say)
+        costs[n] = search_cost(work, args.runs, args.no_pagefind or n > PAGEFIND_UP_TO, say)
     say("\n== targets (this machine)")
     for line in targets(all_results, previews, costs):
         say(line)
