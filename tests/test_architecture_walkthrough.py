@@ -8,6 +8,7 @@ gets its page, its list, its column and its place in the search index, the voice
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -62,13 +63,15 @@ EDITS: list[tuple[str, str, str]] = [
     ("templates/speech_list.html", "", '{% extends "_list.html" %}\n{% set show_kind = False %}\n'),
 ]
 
-# "To add a field to voices": its first three steps (the fourth is where else it should count)
+# "To add a field to voices": its four steps
 FIELD_EDITS: list[tuple[str, str, str]] = [
     ("generator/model/fields.py", '        Field("reporter", "text", help="记者，如 记者 张华颖"),\n',
      '        Field("reporter", "text", help="记者，如 记者 张华颖"),\n        Field("venue", "text", help="地点"),\n'),
     ("generator/model/models.py", '    reporter: str = ""\n', '    reporter: str = ""\n    venue: str = ""\n'),
     ("templates/voice.html", "  <h1>{{ entry.title }}</h1>\n",
      '  <h1>{{ entry.title }}</h1>\n  {% if entry.venue %}<p class="venue">{{ entry.venue }}</p>{% endif %}\n'),
+    ("generator/pages/searchdocs.py", "out += [entry.speaker_title, entry.reporter]",
+     "out += [entry.speaker_title, entry.reporter, entry.venue]"),
 ]
 
 SITE_YAML = """title: 示例区人大
@@ -112,7 +115,7 @@ def walkthrough_files(heading: str, steps: int = 99) -> list[str]:
 
 def test_the_walkthroughs_name_exactly_the_files_this_test_edits():
     assert walkthrough_files("To add a content kind") == list(dict.fromkeys(path for path, _, _ in EDITS))
-    assert walkthrough_files("To add a field to voices", 3) == [path for path, _, _ in FIELD_EDITS]
+    assert walkthrough_files("To add a field to voices") == [path for path, _, _ in FIELD_EDITS]
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +173,9 @@ def test_the_new_kind_has_its_new_command(built):
 def test_the_new_voice_field_is_shown_on_its_page(built):
     page = lxml_html.fromstring((built / "public/voices/gong-yuan/index.html").read_bytes())
     assert page.xpath('string(//p[@class="venue"])') == "市民中心广场"
+
+
+def test_the_new_voice_field_is_searchable(built):
+    shards = [json.loads(p.read_text(encoding="utf-8")) for p in (built / "public/search/index/t").glob("*.json")]
+    terms = {term for shard in shards for term in shard}
+    assert {"心广", "广场"} <= terms  # 市民中心广场, which only the venue says
