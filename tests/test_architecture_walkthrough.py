@@ -37,6 +37,7 @@ EDITS: list[tuple[str, str, str]] = [
     ("generator/model/models.py", "    notices: list[Notice] = field(default_factory=list)  # newest first\n",
      "    notices: list[Notice] = field(default_factory=list)  # newest first\n"
      "    speeches: list[Speech] = field(default_factory=list)  # newest first\n"),
+    ("generator/model/models.py", "*self.appointments, *self.notices]", "*self.appointments, *self.notices, *self.speeches]"),
     ("generator/model/entries.py", "from .models import (Appointment, ", "from .models import (Appointment, Speech, "),
     ("generator/model/entries.py", '"news": News, ', '"news": News, "speeches": Speech, '),
     ("generator/model/listings.py", "from .models import Entry, ", "from .models import Speech, Entry, "),
@@ -51,10 +52,6 @@ EDITS: list[tuple[str, str, str]] = [
     ("generator/pages/routes.py", '    lists("news", site.news, "news_list.html")\n',
      '    lists("news", site.news, "news_list.html")\n    lists("speeches", site.speeches, "speech_list.html")\n'),
     ("generator/pages/routes.py", "*site.news, *site.pages]:", "*site.news, *site.pages, *site.speeches]:"),
-    ("generator/pages/searchdocs.py", "*site.appointments, *site.notices]",
-     "*site.appointments, *site.notices, *site.speeches]"),
-    ("generator/engine/reuse.py", "*site.appointments, *site.notices]",
-     "*site.appointments, *site.notices, *site.speeches]"),
     ("templates/speech.html", "",
      '{% extends "base.html" %}\n{% import "_macros.html" as m with context %}\n{% block main %}\n'
      '<article class="article">\n<header class="entry-header">\n  <h1>{{ entry.title }}</h1>\n'

@@ -50,7 +50,7 @@ from .inputs import PROJECT_DIR, china_today, theme_dirs
 from .manifest import Published, file_digest
 from .persist import Tracked, WorkCache
 from .rendering import render_pages
-from .reuse import digest, entry_print, match, page_print, route_inputs, site_entries, template_chain
+from .reuse import digest, entry_print, match, page_print, route_inputs, template_chain
 from .work import KeptWork
 
 
@@ -104,7 +104,7 @@ class _Kept:
                 continue
             deps, shape = route_inputs(route)
             if route.url == "":
-                deps = site_entries(site)  # type: ignore[arg-type]
+                deps = site.entries()  # type: ignore[arg-type]
             print_ = page_print(self.common, self.chains[route.template], route,
                                 [self.prints[e.source] for e in deps], shape)
             if pages[route.path][0] != print_:
@@ -265,7 +265,7 @@ class Builder(KeptWork):
                             "documents": read.documents}
         if keep_bytes:
             listing = self._scans["content"][1]
-            self._kept = _Kept(output, routes, found.sources, {e.source: print_of(e) for e in site_entries(site)},
+            self._kept = _Kept(output, routes, found.sources, {e.source: print_of(e) for e in site.entries()},
                                digests, {os.path.abspath(item[2]): item for item in listing}, base, common,
                                found.chains, self.today or china_today())
         return output

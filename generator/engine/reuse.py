@@ -70,12 +70,6 @@ def template_chain(env: jinja2.Environment, name: str, known: dict[str, tuple[tu
     return digest(*sorted(parts))
 
 
-def site_entries(site: Site) -> list[Entry]:
-    """Every entry of the site: what the home page (with its counts) depends on."""
-    return [*site.sessions, *site.people, *site.voices, *site.reports, *site.news, *site.pages, *site.suggestions,
-            *site.resolutions, *site.appointments, *site.notices]
-
-
 def route_inputs(route: Route) -> tuple[list[Entry], str]:
     """The entries a page shows (and the ones those reference: speaker, session, people), and a
     digest of everything else in its context: page numbers, counts, links to other pages.
@@ -156,7 +150,7 @@ def match(routes: list[Route], site: Site, chain_of: Callable[[str], str], print
             break
         deps, shape = route_inputs(route)
         if route.url == "":
-            deps = site_entries(site)  # the home page's counts: every entry
+            deps = site.entries()  # the home page's counts: every entry
         found.sources[route.path] = frozenset(e.source for e in deps)
         print_ = prints[number] = page_print(common, chain, route, [print_of(e) for e in deps], shape)
         old = pages.get(route.path)

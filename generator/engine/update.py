@@ -266,7 +266,7 @@ def merge(older: Delta | None, newer: Delta) -> Delta:
 def _files(state: BuildState, docs: dict, old_docs: dict, published: Published, env: Any
            ) -> tuple[list[OutputFile], set[str], set[int]]:
     """Every file of the updated site: what the edits reach made again, the rest as published."""
-    from .reuse import entry_print, page_print, route_inputs, site_entries
+    from .reuse import entry_print, page_print, route_inputs
     from ..outputs.feeds import feed_files, feeds_of
     from ..outputs.opendata import opendata_files
     from ..pages.render import render_context, render_route
@@ -283,7 +283,7 @@ def _files(state: BuildState, docs: dict, old_docs: dict, published: Published, 
         route = state.routes[n]
         deps, shape = route_inputs(route)
         if route.url == "":
-            deps = site_entries(site)
+            deps = site.entries()
         mark = page_print(state.common, state.chains[route.template], route,
                           [entry_print(e, state.digests) for e in deps], shape)
         if mark == state.prints[n]:

@@ -341,6 +341,12 @@ class Site:
     links: dict[str, tuple[Entry, dict[str, object]]] = field(default_factory=dict)
     media_files: dict[str, Any] = field(default_factory=dict)  # published path -> media_html.Picture/Attachment
 
+    def entries(self) -> list[Entry]:
+        """Every entry, kind by kind: what the search index and the home page's counts cover
+        (one list, so that a new kind is added here and nowhere else)."""
+        return [*self.sessions, *self.people, *self.voices, *self.reports, *self.news, *self.pages,
+                *self.suggestions, *self.resolutions, *self.appointments, *self.notices]
+
     def session_items(self, session: Session) -> list[Entry]:
         return self.by_session.get(session.source, [])
 

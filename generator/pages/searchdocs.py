@@ -75,9 +75,7 @@ def people_named(entry: Entry) -> list[str]:
 
 def indexed_entries(site: Site) -> list[Entry]:
     """The pages the index holds: every published entry."""
-    return [e for e in [*site.sessions, *site.people, *site.voices, *site.reports, *site.news, *site.pages,
-                        *site.suggestions, *site.resolutions, *site.appointments, *site.notices]
-            if indexed(e)]
+    return [e for e in site.entries() if indexed(e)]
 
 
 def _labels(entry: Entry) -> list[str]:
