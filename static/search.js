@@ -8,14 +8,16 @@
    character) and its words of letters or digits. Only the shards holding those terms are
    fetched, in parallel, and kept. A page must hold every term; pages are ranked by BM25
    (impacts computed at build time, titles and names weighted up), newer first on ties. The
-   first results' records are fetched to show them; those holding each part as written come
-   first, and an excerpt is cut from the body around the best match. */
+   pairs between the covering ones are fetched too where their shards are few (BOOST_SHARDS):
+   a page holding every pair of a part almost surely holds it as written, and ranks first.
+   The first results' records are fetched to show them; those holding each part as written
+   come first, and an excerpt is cut from the body (or the labels) around the best match. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-search]");
   if (!root) return;
   var FIRST = 4, MORE = 10, QUERY_MAX = 100, TERMS_MAX = 16, PART_MAX = 12, WORD_MAX = 32;
-  var EXCERPT = 90;
+  var EXCERPT = 90, BOOST_SHARDS = 4;
   var form = root.querySelector("[data-search-form]");
   var input = root.querySelector("[data-search-input]");
   var status = root.querySelector("[data-search-status]");
@@ -79,10 +81,21 @@
     items.forEach(function (x) { if (!seen[x]) { seen[x] = true; out.push(x); } });
     return out;
   }
+  /* The pairs of a part's Chinese runs that the covering ones skip: they rank, they do not filter. */
+  function partBoosts(part, terms) {
+    var out = [];
+    (part.match(TOKEN) || []).forEach(function (token) {
+      var cs = chars(token);
+      if (!HAN_RUN.test(token)) return;
+      for (var i = 1; i + 1 < cs.length; i += 2) out.push(cs[i] + cs[i + 1]);
+    });
+    return unique(out).filter(function (b) { return terms.indexOf(b) < 0; });
+  }
   function parseQuery(q) {
     var parts = fold(q).split(/\s+/).filter(function (p) { return p.match(TOKEN); });
     return parts.map(function (p) {
-      return { text: p, runs: p.match(TOKEN) || [], terms: partTerms(p), chars: partChars(p) };
+      var terms = partTerms(p);
+      return { text: p, runs: p.match(TOKEN) || [], terms: terms, chars: partChars(p), boosts: partBoosts(p, terms) };
     });
   }
   function termHash(term) {
@@ -172,13 +185,29 @@
   }
 
   /* -- ranking -------------------------------------------------------------------------- */
-  /* Pages holding every term, with BM25 scores: idf from the postings' length. */
-  function match(m, terms) {
-    return Promise.all(terms.map(function (t) { return shard(m, t); })).then(function (texts) {
-      var lists = texts.map(decode);
-      if (!lists.length || lists.some(function (l) { return !l.size; })) return new Map();
+  function shardOf(m, term) { return termHash(term) % m.hashes.length; }
+  /* The boosts worth fetching: those in shards fetched anyway, and others while few shards are. */
+  function affordable(m, terms, boosts) {
+    var seen = {}, count = 0;
+    terms.forEach(function (t) { var n = shardOf(m, t); if (!seen[n]) { seen[n] = true; count++; } });
+    return boosts.filter(function (b) {
+      var n = shardOf(m, b);
+      if (seen[n]) return true;
+      if (count >= BOOST_SHARDS) return false;
+      seen[n] = true;
+      count++;
+      return true;
+    });
+  }
+  /* Pages holding every term, with BM25 scores (idf from the postings' length), and how many of
+     the boosts each holds. */
+  function match(m, terms, boosts) {
+    boosts = affordable(m, terms, boosts || []);
+    return Promise.all(terms.concat(boosts).map(function (t) { return shard(m, t); })).then(function (texts) {
+      var lists = texts.slice(0, terms.length).map(decode), extra = texts.slice(terms.length).map(decode);
+      var scores = new Map(), tier = new Map();
+      if (!lists.length || lists.some(function (l) { return !l.size; })) return { scores: scores, tier: tier };
       lists.sort(function (x, y) { return x.size - y.size; });
-      var scores = new Map();
       lists[0].forEach(function (impact, id) { scores.set(id, 0); });
       lists.forEach(function (postings) {
         var idf = Math.log(1 + (m.pages - postings.size + 0.5) / (postings.size + 0.5));
@@ -187,13 +216,23 @@
           if (impact === undefined) scores.delete(id); else scores.set(id, score + idf * impact);
         });
       });
-      return scores;
+      scores.forEach(function (score, id) {
+        tier.set(id, extra.filter(function (postings) { return postings.has(id); }).length);
+      });
+      return { scores: scores, tier: tier };
     });
   }
+  /* Up to TERMS_MAX terms, taken from each part in turn, so that every part counts. */
   function termsOf(parts, key) {
+    var all = [], longest = 0;
+    parts.forEach(function (p) { longest = Math.max(longest, p[key].length); });
+    for (var i = 0; i < longest; i++) parts.forEach(function (p) { if (i < p[key].length) all.push(p[key][i]); });
+    return unique(all).slice(0, TERMS_MAX);
+  }
+  function allTerms(parts, key) {
     var all = [];
     parts.forEach(function (p) { all = all.concat(p[key]); });
-    return unique(all).slice(0, TERMS_MAX);
+    return unique(all);
   }
 
   function chosen() {
@@ -258,33 +297,48 @@
     });
     return merged;
   }
-  /* What to mark: each part's runs as written where the text holds them, else its terms. */
+  /* What to mark: each part as written where the text holds it; else its runs, else their pairs.
+     A lone character or digit is marked only when it is the whole part (年 of 2022年 is not). */
   function needles(parts, hay) {
     var out = [];
     parts.forEach(function (p) {
+      if (hay.indexOf(p.text) >= 0) { out.push(p.text); return; }
+      var single = chars(p.text).length === 1;
       p.runs.forEach(function (run) {
+        if (chars(run).length === 1 && !single) return;
         if (hay.indexOf(run) >= 0) out.push(run);
-        else out = out.concat(partTerms(run).filter(function (t) { return chars(t).length > 1 || chars(run).length === 1; }));
+        else out = out.concat(partTerms(run).filter(function (t) { return chars(t).length > 1 || single; }));
       });
     });
     return out;
   }
   function holdsPhrases(parts, d) {
-    var hay = fold([d.t, d.p, d.x].join(" "));
-    return parts.every(function (p) { return p.runs.every(function (run) { return hay.indexOf(run) >= 0; }); });
+    var hay = fold([d.t, d.p, d.l || "", d.x].join(" "));
+    return parts.every(function (p) {
+      return hay.indexOf(p.text) >= 0 || p.runs.every(function (run) { return hay.indexOf(run) >= 0; });
+    });
+  }
+  var WORDISH = /[\p{L}\p{N}]/u, HAN_CHAR = new RegExp("[" + HAN + "]", "u");
+  function inWord(text, at) {  /* between two letters or digits of one word (not Chinese) */
+    var a = text.charAt(at - 1), b = text.charAt(at);
+    return WORDISH.test(a) && WORDISH.test(b) && !HAN_CHAR.test(a) && !HAN_CHAR.test(b);
   }
   var OPENING = /^[\s.,;:!?·、，。；：！？…）》」』”’)\]]+/;
   /* The passage of the body around the best match, as text and marked spans. */
   function excerpt(body, parts) {
     var f = folded(body), marks = parts.length ? spans(f.text, needles(parts, f.text)) : [];
     var center = 0, best = -1;
-    marks.forEach(function (s) {
-      var near = marks.filter(function (o) { return Math.abs(o[0] - s[0]) < EXCERPT / 2; }).length;
+    marks.forEach(function (s) {  /* the passage with the most marked text: a whole match beats pieces */
+      var near = 0;
+      marks.forEach(function (o) { if (Math.abs(o[0] - s[0]) < EXCERPT / 2) near += o[1] - o[0]; });
       if (near > best) { best = near; center = s[0]; }
     });
-    var start = Math.max(0, center - EXCERPT / 3), end = Math.min(f.text.length, start + EXCERPT);
+    var start = Math.floor(Math.max(0, center - EXCERPT / 3)), end = Math.min(f.text.length, start + EXCERPT);
     if (end - start < EXCERPT) start = Math.max(0, end - EXCERPT);
-    var from = f.from[Math.floor(start)], to = f.from[end];
+    for (var back = 0; back < 12 && start > 0 && inWord(f.text, start); back++) start--;  /* not inside 1200 */
+    if (inWord(f.text, start)) while (start < center && inWord(f.text, start)) start++;
+    while (end < f.text.length && end - start < EXCERPT + 12 && inWord(f.text, end)) end++;
+    var from = f.from[start], to = f.from[end];
     var text = body.slice(from, to), lead = text.match(OPENING);
     if (lead && from + lead[0].length <= (marks.length ? f.from[marks[0][0]] : to)) {
       from += lead[0].length;
@@ -319,7 +373,9 @@
     h.className = "search-result-title";
     var a = document.createElement("a");
     a.href = new URL(d.u, siteRoot).href;
-    a.textContent = d.t;
+    var title = document.createElement("span");  /* one flex item: the title's text and its marks */
+    marked(d.t, parts, title);
+    a.appendChild(title);
     h.appendChild(a);
     li.appendChild(h);
     var info = document.createElement("p");
@@ -332,13 +388,24 @@
       info.appendChild(span);
     });
     li.appendChild(info);
-    if (d.x) {
+    var x = d.x ? excerpt(d.x, parts) : null;
+    if (d.l && parts.length && (!x || !x.marks.length)) {  /* the match is in the labels (文号, 作者…) alone */
+      var inLabels = excerpt(d.l, parts);
+      if (inLabels.marks.length) x = inLabels;
+    }
+    if (x) {
       var p = document.createElement("p");
       p.className = "search-result-excerpt";
-      excerptNodes(excerpt(d.x, parts), p);
+      excerptNodes(x, p);
       li.appendChild(p);
     }
     return li;
+  }
+  /* A short text (a title) with its matches marked. */
+  function marked(text, parts, into) {
+    var f = folded(text), marks = parts.length ? spans(f.text, needles(parts, f.text)) : [];
+    excerptNodes({ text: text, before: false, after: false,
+      marks: marks.map(function (s) { return [f.from[s[0]], f.from[s[1]]]; }) }, into);
   }
   function showMore(parts) {
     var my = seq, next = results.slice(shown, shown + (shown ? MORE : FIRST));
@@ -352,8 +419,26 @@
       }
       order.forEach(function (i) { list.appendChild(render(found[i], parts)); });
       more.hidden = shown >= results.length;
+      if (current) {
+        current.exact = current.exact || found.some(function (d) { return holdsPhrases(parts, d); });
+        tell(current);
+      }
       return found;
     });
+  }
+  /* The status line: how many were found, and whether they hold the query as written. */
+  function tell(c) {
+    var n = results.length, text;
+    if (!n) text = "没有找到与" + c.what + "有关的内容。请换一个词，或减少筛选条件。";
+    else if (c.apart) text = "没有找到完整包含" + c.what + "的内容；以下 " + n + " 条含有其中的字词，但不相连。";
+    else if (c.parts.length && !c.exact && shown >= n)
+      text = "没有找到完整包含" + c.what + "的内容；以下 " + n + " 条含有其中的字词，但不相连。";
+    else if (c.parts.length && !c.exact)
+      text = "找到 " + n + " 条与" + c.what + "有关的结果；已显示的 " + shown + " 条都不完整包含它，只含有其中的字词。";
+    else text = "找到 " + n + " 条与" + c.what + "有关的结果。";
+    if (c.cut) text += "搜索词较长，只按其中一部分查找。";
+    if (c.note) text += c.note;
+    setStatus(text);
   }
   function remember(q, f) {
     var params = new URLSearchParams();
@@ -363,10 +448,13 @@
     history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
   }
 
-  function ranked(m, scores) {
-    var rows = [];
+  function ranked(m, found) {
+    var rows = [], scores = found.scores, tier = found.tier;
     scores.forEach(function (score, id) { if (m.rowOf[id] !== undefined) rows.push(m.rowOf[id]); });
-    rows.sort(function (x, y) { return scores.get(m.ids[y]) - scores.get(m.ids[x]) || m.ids[y] - m.ids[x]; });
+    rows.sort(function (x, y) {
+      var a = m.ids[x], b = m.ids[y];
+      return (tier.get(b) || 0) - (tier.get(a) || 0) || scores.get(b) - scores.get(a) || b - a;
+    });
     return rows;
   }
   function search() {
@@ -379,17 +467,29 @@
       return Promise.resolve();
     }
     var parts = parseQuery(q), what = q ? "“" + q + "”" : "所选条件";
+    current = null;
+    if (q && !parts.length) {  /* punctuation or emoji only: nothing to look for */
+      results = []; shown = 0; list.textContent = ""; more.hidden = true;
+      setStatus("“" + q + "”中没有可以搜索的字词，请输入汉字、字母或数字。");
+      return Promise.resolve();
+    }
     setStatus("正在搜索…");
     root.setAttribute("aria-busy", "true");
+    var note = ignored;
+    ignored = "";
     return loadManifest().then(function (m) {
-      if (!parts.length) {  /* filters only (or a query of no words): everything, newest first */
+      if (!parts.length) {  /* filters only: everything, newest first */
         return { m: m, rows: m.ids.map(function (id, row) { return row; }).reverse(), apart: false };
       }
-      return match(m, termsOf(parts, "terms")).then(function (scores) {
-        if (scores.size) return { m: m, rows: ranked(m, scores), apart: false };
+      var terms = termsOf(parts, "terms");
+      return match(m, terms, allTerms(parts, "boosts")).then(function (found) {
+        var cut = allTerms(parts, "terms").length > terms.length;
+        if (found.scores.size) return { m: m, rows: ranked(m, found), apart: false, cut: cut };
         /* No page holds the pairs: pages holding the characters apart, said to be so. */
-        return match(m, termsOf(parts, "chars")).then(function (loose) {
-          return { m: m, rows: ranked(m, loose), apart: loose.size > 0 };
+        var loose = termsOf(parts, "chars");
+        return match(m, loose, []).then(function (apart) {
+          return { m: m, rows: ranked(m, apart), apart: apart.scores.size > 0,
+            cut: allTerms(parts, "chars").length > loose.length };
         });
       });
     }).then(function (got) {
@@ -399,14 +499,9 @@
       updateCounts(filtered.counts);
       list.textContent = "";
       shown = 0;
-      setStatus(results.length ? "找到 " + results.length + " 条与" + what + "有关的结果。"
-                               : "没有找到与" + what + "有关的内容。请换一个词，或减少筛选条件。");
-      return showMore(parts).then(function (found) {
-        if (my !== seq || !found || !found.length || !parts.length) return;
-        if (got.apart || !found.some(function (d) { return holdsPhrases(parts, d); })) {
-          setStatus("没有找到完整包含" + what + "的内容；以下 " + results.length + " 条含有其中的字词，但不相连。");
-        }
-      });
+      current = { what: what, parts: parts, apart: got.apart, cut: got.cut, exact: false, note: note };
+      tell(current);
+      return showMore(parts);
     }).catch(function (err) {
       if (my !== seq) return;
       results = []; shown = 0; list.textContent = ""; more.hidden = true;
@@ -435,11 +530,14 @@
     });
   });
 
-  var params = new URLSearchParams(location.search);
-  input.value = (params.get("q") || "").slice(0, QUERY_MAX);
+  var params = new URLSearchParams(location.search), ignored = "";
+  var asked = params.get("q") || "";
+  input.value = asked.slice(0, QUERY_MAX);
+  if (asked.length > QUERY_MAX) ignored += "（搜索词超过 " + QUERY_MAX + " 个字，只用了前 " + QUERY_MAX + " 个。）";
   selects.forEach(function (s) {
-    var v = params.get(s.getAttribute("data-filter"));
+    var key = s.getAttribute("data-filter"), v = params.get(key);
     if (v && Array.prototype.some.call(s.options, function (o) { return o.value === v; })) s.value = v;
+    else if (v) ignored += "（没有“" + v + "”这个筛选条件，已忽略。）";
   });
   if (input.value || Object.keys(chosen()).length) search();
   window.congressSearch = { fold: fold, parse: parseQuery, hash: termHash };

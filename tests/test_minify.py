@@ -1,4 +1,4 @@
-"""Stylesheets are published minified (generator/minify.py); everything else as it is."""
+"""Stylesheets and scripts are published minified (generator/engine/minify.py); everything else as it is."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import hashlib
 import re
 
 import rcssmin
+import rjsmin
 
 from tests.conftest import PROJECT
 
@@ -24,8 +25,19 @@ def test_stylesheets_are_published_minified_and_versioned_by_the_bytes_published
     assert version == hashlib.sha256(site_css).hexdigest()[:10]  # a new minifier gives a new URL
 
 
-def test_scripts_and_other_static_files_are_published_as_they_are(real_site):
-    others = [p for p in (PROJECT / "static").iterdir() if p.is_file() and p.suffix != ".css"]
-    assert any(p.suffix == ".js" for p in others)
+def test_scripts_are_published_minified_and_versioned_by_the_bytes_published(real_site):
+    for js in sorted((PROJECT / "static").glob("*.js")):
+        published = (real_site / "static" / js.name).read_bytes()
+        assert published == rjsmin.jsmin(js.read_bytes()) and b"/*" not in published, js.name
+    search_js = (real_site / "static" / "search.js").read_bytes()
+    assert len(search_js) < 0.8 * (PROJECT / "static" / "search.js").stat().st_size
+    page = (real_site / "search" / "index.html").read_text(encoding="utf-8")
+    version = re.search(r'static/search\.js\?v=([0-9a-f]+)"', page).group(1)
+    assert version == hashlib.sha256(search_js).hexdigest()[:10]
+
+
+def test_other_static_files_are_published_as_they_are(real_site):
+    others = [p for p in (PROJECT / "static").iterdir() if p.is_file() and p.suffix not in (".css", ".js")]
+    assert others
     for path in others:
         assert (real_site / "static" / path.name).read_bytes() == path.read_bytes(), path.name

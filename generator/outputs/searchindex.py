@@ -9,8 +9,8 @@ Layout under search/index/ (static/search.js reads it; README "Search" says why)
   `term_hash(term) % shards`; the number of shards is a power of two that keeps each around
   SHARD_BYTES, so a query fetches a few small files at any site size. Named by content: a
   shard that did not change keeps its name, its bytes and the reader's cached copy.
-- `d/<id>.json`: a page's result record (title, URL, kind, session, date, people) and its
-  text, fetched only for results shown (the excerpt is cut from it, around the best match).
+- `d/<id>.json`: a page's result record (title, URL, kind, session, date, people), its labels
+  and its text, fetched only for results shown (the excerpt is cut from them, around the best match).
 
 A page's id is its date (days since 1900) times 4096 plus a slot from a hash of its path:
 stable whatever else is added or removed, and ordered newest last, so postings sorted by id
@@ -155,8 +155,11 @@ def doc_path(page: int) -> str:
 
 def doc_file(page: int, doc: SearchDoc) -> OutputFile:
     """A page's record and text, for a result shown: what search.js renders and marks."""
-    return OutputFile(doc_path(page), _json({"t": doc.title, "u": doc.url, "k": doc.kind, "s": doc.session,
-                                             "d": shown_date(doc), "p": doc.people, "x": doc.body}))
+    record = {"t": doc.title, "u": doc.url, "k": doc.kind, "s": doc.session, "d": shown_date(doc), "p": doc.people,
+              "x": doc.body}
+    if doc.labels:  # a match may be in them alone (a document number, an author): the result says so
+        record["l"] = doc.labels
+    return OutputFile(doc_path(page), _json(record))
 
 
 def _facets(ids: Mapping[str, int], rows: Mapping[str, Row]) -> dict:
