@@ -586,6 +586,15 @@ def test_output_piped_into_a_program_that_stops_reading_is_no_traceback(tmp_path
     assert (tmp_path / "public" / "index.html").is_file()
 
 
+def test_a_misspelt_footer_key_is_one_error_not_also_the_missing_items(tmp_path):
+    """`fotter:` is named with its fix; the items it holds are not also reported missing."""
+    site = write_site(tmp_path / "site", BASE, SITE_YAML.replace("footer:", "fotter:"))
+    result = run_build(site, out=tmp_path / "public", today=TODAY)
+    assert result.returncode == 1
+    assert "未知的键 fotter" in result.stderr and "是不是想写 footer？" in result.stderr, result.stderr
+    assert "页脚缺少" not in result.stderr, result.stderr
+
+
 def test_missing_footer_items_are_a_warning_naming_each(tmp_path):
     """The contract's footer items (all but contact and error_report) belong on every page."""
     site = write_site(tmp_path / "site", BASE, SITE_YAML)  # SITE_YAML gives sponsor and icp only

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ..errors import Problems
 from . import yamltext
-from .keys import CONFIG_FILE, _text, _unknown_keys
+from .keys import CONFIG_FILE, _text, _unknown_keys, nearest
 from .publish_settings import parse_publish
 
 TOP_KEYS = ("title", "base_url", "language", "description", "topics", "footer",
@@ -103,7 +103,9 @@ def parse_config(text: str) -> tuple[SiteConfig | None, Problems]:
     language = _language(_text(data, "language", lines, (), problems) or "zh-CN", lines, problems)
     description = _text(data, "description", lines, (), problems)
     topics = _topics(data.get("topics"), lines, problems)
-    footer = _footer(data.get("footer"), lines, problems)
+    # a misspelt `fotter:` is one error (its did-you-mean), not also the missing items it holds
+    misspelt = "footer" not in data and any(nearest(str(k), TOP_KEYS) == "footer" for k in data if k not in TOP_KEYS)
+    footer = _footer(data.get("footer"), lines, problems, gaps=not misspelt)
     paginate = _paginate(data.get("paginate", 20), lines, problems)
 
     # a bad scheme is reported; the default stands in so that the content can still be checked
@@ -169,7 +171,7 @@ def _topics(raw_topics: Any, lines: dict, problems: Problems) -> list[str]:
     return topics
 
 
-def _footer(raw_footer: Any, lines: dict, problems: Problems) -> Footer:
+def _footer(raw_footer: Any, lines: dict, problems: Problems, gaps: bool = True) -> Footer:
     """The footer's items (a number YAML read as a number is refused: its zeros are lost), and a
     warning for each item a government site must show and this one lacks."""
     footer = Footer()
@@ -191,7 +193,7 @@ def _footer(raw_footer: Any, lines: dict, problems: Problems) -> Footer:
                                line=lines.get(("footer", "error_report")), field="footer.error_report",
                                fix="填写“我为政府网站找错”平台给本站的完整链接。")
 
-    if raw_footer is None or isinstance(raw_footer, dict):
+    if gaps and (raw_footer is None or isinstance(raw_footer, dict)):
         _footer_gaps(footer, lines, problems)
     return footer
 
