@@ -24,6 +24,7 @@
   var list = root.querySelector("[data-search-results]");
   var more = root.querySelector("[data-search-more]");
   var selects = Array.prototype.slice.call(root.querySelectorAll("select[data-filter]"));
+  var filtersBox = root.querySelector("[data-search-filters]");
   var nojs = document.querySelector(".search-nojs");
   if (nojs) nojs.hidden = true;
   root.hidden = false;
@@ -539,6 +540,8 @@
     if (v && Array.prototype.some.call(s.options, function (o) { return o.value === v; })) s.value = v;
     else if (v) ignored += "（没有“" + v + "”这个筛选条件，已忽略。）";
   });
+  /* On a phone the results come first: the filters fold away unless one is chosen. */
+  if (filtersBox && !Object.keys(chosen()).length && window.matchMedia("(max-width: 40em)").matches) filtersBox.open = false;
   if (input.value || Object.keys(chosen()).length) search();
   window.congressSearch = { fold: fold, parse: parseQuery, hash: termHash };
 })();

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import open_page, serve
+from tests.browser.conftest import artifact, open_page, serve
 from tests.browser.test_search import DONE, Searcher, built
 import discovery_fixture as fx
 
@@ -104,6 +104,30 @@ def test_a_filter_the_page_does_not_have_is_said_to_be_ignored(browser, site):
         page.wait_for_function(DONE, timeout=20_000)
         assert "没有“代表”这个筛选条件" in page.inner_text("[data-search-status]")
         assert page.locator(".search-result").count() > 0
+    finally:
+        context.close()
+        served.server.shutdown()
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_on_a_phone_the_first_result_is_on_the_first_screen(browser, site, large):
+    served = serve(site, "/renda/")
+    context, page, _ = open_page(browser, width=360, height=780)
+    try:
+        if large:
+            page.add_init_script("localStorage.setItem('reading-mode', 'large')")
+        page.goto(served.url("search/?q=停车"))
+        page.wait_for_function(DONE, timeout=20_000)
+        assert page.evaluate("document.querySelector('[data-search-filters]').open") is False
+        top = page.eval_on_selector(".search-result", "e => e.getBoundingClientRect().top")
+        assert top < 780, top
+        page.click("[data-search-filters] > summary")  # the filters are one tap away
+        page.select_option("select[data-filter=kind]", "代表心声")
+        page.wait_for_function(DONE, timeout=20_000)
+        page.screenshot(path=str(artifact(f"search-360{'-large' if large else ''}.png")))
+        page.goto(served.url("search/?q=停车&kind=代表心声"))  # a filter chosen: shown open
+        page.wait_for_function(DONE, timeout=20_000)
+        assert page.evaluate("document.querySelector('[data-search-filters]').open") is True
     finally:
         context.close()
         served.server.shutdown()
