@@ -8,10 +8,11 @@
    character) and its words of letters or digits. Only the shards holding those terms are
    fetched, in parallel, and kept. A page must hold every term; pages are ranked by BM25
    (impacts computed at build time, titles and names weighted up), newer first on ties. The
-   pairs between the covering ones are fetched too where their shards are few (BOOST_SHARDS):
-   a page holding every pair of a part almost surely holds it as written, and ranks first.
-   The first results' records are fetched to show them; those holding each part as written
-   come first, and an excerpt is cut from the body (or the labels) around the best match. */
+   first results' records are fetched to show them; those holding each part as written come
+   first, and an excerpt is cut from the body (or the labels) around the best match. When one
+   of those shown does not hold the query as written, the pairs between the covering ones are
+   fetched (in at most BOOST_SHARDS shards) and the results ranked again: a page holding every
+   pair of a part almost surely holds it as written, and goes before pages holding its pieces. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-search]");
@@ -193,21 +194,18 @@
     terms.forEach(function (t) { var n = shardOf(m, t); if (!seen[n]) { seen[n] = true; count++; } });
     return boosts.filter(function (b) {
       var n = shardOf(m, b);
-      if (seen[n]) return true;
+      if (seen[n] || shards[n]) return true;  /* fetched already */
       if (count >= BOOST_SHARDS) return false;
       seen[n] = true;
       count++;
       return true;
     });
   }
-  /* Pages holding every term, with BM25 scores (idf from the postings' length), and how many of
-     the boosts each holds. */
-  function match(m, terms, boosts) {
-    boosts = affordable(m, terms, boosts || []);
-    return Promise.all(terms.concat(boosts).map(function (t) { return shard(m, t); })).then(function (texts) {
-      var lists = texts.slice(0, terms.length).map(decode), extra = texts.slice(terms.length).map(decode);
-      var scores = new Map(), tier = new Map();
-      if (!lists.length || lists.some(function (l) { return !l.size; })) return { scores: scores, tier: tier };
+  /* Pages holding every term, with BM25 scores: idf from the postings' length. */
+  function match(m, terms) {
+    return Promise.all(terms.map(function (t) { return shard(m, t); })).then(function (texts) {
+      var lists = texts.map(decode), scores = new Map();
+      if (!lists.length || lists.some(function (l) { return !l.size; })) return scores;
       lists.sort(function (x, y) { return x.size - y.size; });
       lists[0].forEach(function (impact, id) { scores.set(id, 0); });
       lists.forEach(function (postings) {
@@ -217,10 +215,21 @@
           if (impact === undefined) scores.delete(id); else scores.set(id, score + idf * impact);
         });
       });
-      scores.forEach(function (score, id) {
-        tier.set(id, extra.filter(function (postings) { return postings.has(id); }).length);
+      return scores;
+    });
+  }
+  /* The results again, those holding more of the parts' inner pairs first (a stable sort: the
+     ranking stands within each tier); null when nothing is to be gained. */
+  function reranked(m, parts, ids) {
+    var boosts = affordable(m, [], allTerms(parts, "boosts"));
+    if (!boosts.length) return Promise.resolve(null);
+    return Promise.all(boosts.map(function (b) { return shard(m, b); })).then(function (texts) {
+      var lists = texts.map(decode);
+      var tiers = ids.map(function (id, at) {
+        return [lists.filter(function (l) { return l.has(id); }).length, at];
       });
-      return { scores: scores, tier: tier };
+      tiers.sort(function (x, y) { return y[0] - x[0] || x[1] - y[1]; });
+      return tiers.map(function (x) { return ids[x[1]]; });
     });
   }
   /* Up to TERMS_MAX terms, taken from each part in turn, so that every part counts. */
@@ -449,13 +458,10 @@
     history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
   }
 
-  function ranked(m, found) {
-    var rows = [], scores = found.scores, tier = found.tier;
+  function ranked(m, scores) {
+    var rows = [];
     scores.forEach(function (score, id) { if (m.rowOf[id] !== undefined) rows.push(m.rowOf[id]); });
-    rows.sort(function (x, y) {
-      var a = m.ids[x], b = m.ids[y];
-      return (tier.get(b) || 0) - (tier.get(a) || 0) || scores.get(b) - scores.get(a) || b - a;
-    });
+    rows.sort(function (x, y) { return scores.get(m.ids[y]) - scores.get(m.ids[x]) || m.ids[y] - m.ids[x]; });
     return rows;
   }
   function search() {
@@ -483,14 +489,13 @@
         return { m: m, rows: m.ids.map(function (id, row) { return row; }).reverse(), apart: false };
       }
       var terms = termsOf(parts, "terms");
-      return match(m, terms, allTerms(parts, "boosts")).then(function (found) {
+      return match(m, terms).then(function (scores) {
         var cut = allTerms(parts, "terms").length > terms.length;
-        if (found.scores.size) return { m: m, rows: ranked(m, found), apart: false, cut: cut };
+        if (scores.size) return { m: m, rows: ranked(m, scores), apart: false, cut: cut };
         /* No page holds the pairs: pages holding the characters apart, said to be so. */
         var loose = termsOf(parts, "chars");
-        return match(m, loose, []).then(function (apart) {
-          return { m: m, rows: ranked(m, apart), apart: apart.scores.size > 0,
-            cut: allTerms(parts, "chars").length > loose.length };
+        return match(m, loose).then(function (apart) {
+          return { m: m, rows: ranked(m, apart), apart: apart.size > 0, cut: allTerms(parts, "chars").length > loose.length };
         });
       });
     }).then(function (got) {
@@ -502,7 +507,18 @@
       shown = 0;
       current = { what: what, parts: parts, apart: got.apart, cut: got.cut, exact: false, note: note };
       tell(current);
-      return showMore(parts);
+      return showMore(parts).then(function (found) {
+        if (my !== seq || !found || got.apart || found.every(function (d) { return holdsPhrases(parts, d); })) return null;
+        /* one shown does not hold the query as written: rank again by the inner pairs */
+        return reranked(got.m, parts, results).then(function (next) {
+          if (my !== seq || !next || next.slice(0, shown).join() === results.slice(0, shown).join()) return null;
+          results = next;
+          list.textContent = "";
+          shown = 0;
+          current.exact = false;
+          return showMore(parts);
+        });
+      });
     }).catch(function (err) {
       if (my !== seq) return;
       results = []; shown = 0; list.textContent = ""; more.hidden = true;
