@@ -7,7 +7,10 @@ unit (2021|年, 43.3|万). Two helpers say what belongs together:
   常务委员会); the theme keeps each part whole (word-break: keep-all), so a name on two lines
   breaks between parts, never inside 代表;
 - `keep_numbers`: in finished HTML, each number with its unit (2021年7月19日, 43.3万余名, 98.5%)
-  wrapped in <span class="nw">, which the theme keeps on one line.
+  wrapped in <span class="nw">, which the theme keeps on one line;
+- `clauses`: a headline whose clauses a space separates (以优质医疗资源为引领 全面提升…), each
+  clause in <span class="clause">, which the theme keeps whole on its line where it fits: a
+  balanced heading would otherwise break inside a word (…引领 全 / 面提升…).
 """
 
 from __future__ import annotations
@@ -32,6 +35,20 @@ def phrases(name: str) -> Markup:
     """An organisation's name, escaped, with <wbr> between its parts."""
     parts = [p for p in NAME_BREAK.split(name) if p]
     return Markup("<wbr>").join(escape(p) for p in parts)
+
+
+# A space between two clauses of Chinese (not between Latin words, not inside a number)
+CLAUSE_GAP = re.compile(r"(?<=[\u3400-\u9fff\uff01-\uff5e，。！？：；”’）》」』])[ \u3000]+(?=[\u3400-\u9fff“‘（《「『])")
+
+
+def clauses(title: str) -> Markup:
+    """A headline, escaped, its space-separated Chinese clauses each in <span class="clause">,
+    all in one <span> (a link laid out as a flex box then holds one item, not a row of them)."""
+    parts = CLAUSE_GAP.split(title)
+    if len(parts) == 1:
+        return escape(title)
+    inner = Markup(" ").join(Markup('<span class="clause">{}</span>').format(p) for p in parts)
+    return Markup("<span>{}</span>").format(inner)
 
 
 def _wrap_text(text: str) -> str:

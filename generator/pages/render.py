@@ -16,7 +16,7 @@ import jinja2
 
 from ..errors import Problems
 from ..model.models import Entry, Site, cn_date
-from ..model.typography import phrases
+from ..model.typography import clauses, phrases
 from ..model.urls import relative, rooted
 from .columns import navigation, present
 from .route import Route
@@ -68,6 +68,7 @@ def make_environment(template_dirs: Iterable[Path],
     env.filters["iso"] = lambda d: d.isoformat() if d and d != dt.date.min else ""
     env.filters["outline"] = outline
     env.filters["phrases"] = phrases  # a name that breaks between its parts (typography.py)
+    env.filters["clauses"] = clauses  # a headline that breaks between its clauses (typography.py)
     return env
 
 
