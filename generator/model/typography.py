@@ -38,16 +38,17 @@ def phrases(name: str) -> Markup:
 
 
 # A space between two clauses of Chinese (not between Latin words, not inside a number)
-CLAUSE_GAP = re.compile(r"(?<=[\u3400-\u9fff\uff01-\uff5e，。！？：；”’）》」』])[ \u3000]+(?=[\u3400-\u9fff“‘（《「『])")
+CLAUSE_GAP = re.compile(r"(?<=[\u3400-\u9fff\uff01-\uff5e，。！？：；”’）》」』])([ \u3000]+)(?=[\u3400-\u9fff“‘（《「『])")
 
 
 def clauses(title: str) -> Markup:
     """A headline, escaped, its space-separated Chinese clauses each in <span class="clause">,
     all in one <span> (a link laid out as a flex box then holds one item, not a row of them)."""
-    parts = CLAUSE_GAP.split(title)
+    parts = CLAUSE_GAP.split(title)  # clause, the space as written, clause, …
     if len(parts) == 1:
         return escape(title)
-    inner = Markup(" ").join(Markup('<span class="clause">{}</span>').format(p) for p in parts)
+    inner = Markup("").join(Markup('<span class="clause">{}</span>').format(p) if i % 2 == 0 else escape(p)
+                            for i, p in enumerate(parts))
     return Markup("<span>{}</span>").format(inner)
 
 
