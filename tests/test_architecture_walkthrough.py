@@ -65,8 +65,8 @@ FIELD_EDITS: list[tuple[str, str, str]] = [
     ("generator/model/fields.py", '        Field("reporter", "text", help="记者，如 记者 张华颖"),\n',
      '        Field("reporter", "text", help="记者，如 记者 张华颖"),\n        Field("venue", "text", help="地点"),\n'),
     ("generator/model/models.py", '    reporter: str = ""\n', '    reporter: str = ""\n    venue: str = ""\n'),
-    ("templates/voice.html", "  <h1>{{ entry.title }}</h1>\n",
-     '  <h1>{{ entry.title }}</h1>\n  {% if entry.venue %}<p class="venue">{{ entry.venue }}</p>{% endif %}\n'),
+    ("templates/voice.html", "  <h1>{{ entry.title|clauses }}</h1>\n",
+     '  <h1>{{ entry.title|clauses }}</h1>\n  {% if entry.venue %}<p class="venue">{{ entry.venue }}</p>{% endif %}\n'),
     ("generator/pages/searchdocs.py", "out += [entry.speaker_title, entry.reporter]",
      "out += [entry.speaker_title, entry.reporter, entry.venue]"),
 ]
