@@ -137,7 +137,7 @@
   function loadManifest() {
     if (!manifest) {
       manifest = getJson(indexUrl + "manifest.json").then(function (m) {
-        if (m.format !== 1) throw new Error("unknown index format");
+        if (m.format !== 2) throw new Error("unknown index format");
         return facets(m);
       });
       manifest.catch(function () { manifest = null; });
@@ -172,9 +172,19 @@
     }
     return shards[n].then(function (s) { return Object.prototype.hasOwnProperty.call(s, term) ? s[term] : ""; });
   }
-  /* A term's postings: page id -> impact. */
+  /* A term's postings: page id -> impact. A term in most pages comes as "!ids!ids in the title"
+     (searchcodec.published_postings): its pages count DENSE_IMPACT, plus TITLE_BONUS by title. */
+  var DENSE_IMPACT = 15, TITLE_BONUS = 32;
   function decode(text) {
-    var r = new Reader(text), id = 0, out = new Map();
+    var id = 0, out = new Map(), r;
+    if (text.charAt(0) === "!") {
+      var cut = text.indexOf("!", 1);
+      if (cut < 0) throw new Error("damaged postings");
+      for (r = new Reader(text.slice(1, cut)); r.more();) { id += r.varint(); out.set(id, DENSE_IMPACT); }
+      for (r = new Reader(text.slice(cut + 1)), id = 0; r.more();) { id += r.varint(); out.set(id, DENSE_IMPACT + TITLE_BONUS); }
+      return out;
+    }
+    r = new Reader(text);
     while (r.more()) { id += r.varint(); out.set(id, r.digit()); }
     return out;
   }
@@ -559,5 +569,6 @@
   /* On a phone the results come first: the filters fold away unless one is chosen. */
   if (filtersBox && !Object.keys(chosen()).length && window.matchMedia("(max-width: 40em)").matches) filtersBox.open = false;
   if (input.value || Object.keys(chosen()).length) search();
-  window.congressSearch = { fold: fold, parse: parseQuery, hash: termHash };
+  window.congressSearch = { fold: fold, parse: parseQuery, hash: termHash,
+    decode: function (text) { return Array.from(decode(text)); } };
 })();

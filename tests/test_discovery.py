@@ -66,7 +66,7 @@ def test_index_holds_every_published_entry_and_nothing_else(small):
     for word in ("蓝鲸", "银杏书院", "赵六"):  # in a draft, a future voice, a draft person
         assert word not in text
     manifest = json.loads((small / "search" / "index" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["format"] == 1 and manifest["pages"] == len(fx.ENTRY_TYPES)
+    assert manifest["format"] == 2 and manifest["pages"] == len(fx.ENTRY_TYPES)
 
 
 def test_index_holds_the_page_text_not_its_lists_or_chrome(small):

@@ -5,10 +5,12 @@ test_discovery.py, test_incremental.py and, in Chromium, tests/browser/test_sear
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 
 import pytest
 
+from generator.outputs import searchcodec as codec
 from generator.outputs import searchindex as si
 from generator.outputs import searchupdate as su
 from generator.outputs.searchcodec import decode_postings, encode_postings, read_varints, varint
@@ -83,7 +85,11 @@ def test_a_page_titled_by_a_phrase_outranks_bodies_that_repeat_it():
     assert score(titled) > 1.5 * score(repeated)
 
 
-def test_an_index_changed_page_by_page_is_the_index_made_afresh():
+@pytest.mark.parametrize("dense", [codec.DENSE, 40])
+def test_an_index_changed_page_by_page_is_the_index_made_afresh(monkeypatch, dense):
+    """Also with terms in 40 pages published without their impacts: terms cross that line as
+    pages come and go, and the published shards still equal a fresh build's."""
+    monkeypatch.setattr(codec, "DENSE", dense)
     rng = random.Random(11)
     docs = {d.source: d for d in (doc(n, rng) for n in range(120))}
     state, files = si.build_from_docs(docs.values())
@@ -112,6 +118,20 @@ def test_an_index_changed_page_by_page_is_the_index_made_afresh():
         published.update({f.path: f.data for f in made})
         assert published == fresh(docs), f"step {step}"
     assert len(state.shards) > 1  # the test grew past one shard
+    shards = [json.loads(data) for path, data in published.items() if "/t/" in path]
+    dense_terms = [term for shard in shards for term, text in shard.items() if text.startswith("!")]
+    assert bool(dense_terms) == (dense == 40)
+
+
+def test_a_term_in_most_pages_is_published_without_its_impacts(monkeypatch):
+    monkeypatch.setattr(codec, "DENSE", 6)
+    ids, levels = [3, 9, 40, 41, 77, 100, 4000], [5, 38, 31, 1, 33, 12, 7]
+    kept = encode_postings(ids, levels)
+    published = codec.published_postings(kept)
+    assert published.startswith("!") and len(published) < len(kept)
+    assert codec.read_published(published) == {3: 15, 9: 47, 40: 15, 41: 15, 77: 47, 100: 15, 4000: 15}
+    few = encode_postings(ids[:5], levels[:5])  # in fewer pages: published as kept
+    assert codec.published_postings(few) == few and codec.read_published(few) == dict(zip(ids[:5], levels[:5]))
 
 
 def test_an_edit_rewrites_only_the_shards_of_its_changed_terms():

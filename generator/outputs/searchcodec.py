@@ -4,6 +4,9 @@ Numbers are varints in a 64-character alphabet that JSON and URLs carry as they 
 5 bits a character, lowest first; a character of 32..63 means more follow. A postings
 list is each page id as the difference from the one before, followed by one character
 for the page's impact. Terms go to shards by FNV-1a over their code points.
+
+A term in DENSE pages or more is published without its impacts (`published_postings`): "!",
+its ids, "!", the ids of the pages holding it in their title.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from itertools import accumulate
 from typing import Sequence
 
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+TITLE_BONUS = 32  # added to a page's impact for a term in its title (impacts are 1..31 without)
+DENSE = 4096  # pages a term must be in to be published without its impacts
+DENSE_IMPACT = 15  # what search.js counts for each page of such a term (plus TITLE_BONUS in the title)
+DENSE_MARK = "!"  # not in ALPHABET
 VALUE = {ch: n for n, ch in enumerate(ALPHABET)}
 
 
@@ -105,6 +112,35 @@ def decode_postings(text: str) -> dict[int, int]:
         raise ValueError("damaged postings")
     steps = map(_STEPS.__getitem__, [code for code, _ in pairs])
     return dict(zip(accumulate(steps), map(VALUE.__getitem__, (level for _, level in pairs))))
+
+
+def published_postings(text: str) -> str:
+    """A term's postings as its shard publishes them: as kept, or, for a term in DENSE pages or
+    more, its ids alone, then the ids of the pages holding it in their title.
+
+    Such a term is in a fifth of a big site's pages or more (代表, 人大, 停车 on a site about
+    parking): its idf is small, so its term-frequency impacts move a ranking little, yet they
+    are a third of its bytes, and a first search fetches whole such lists. The title bonus,
+    which readers notice, stays. A function of the term's own postings, so an edit still
+    changes only the shards whose postings changed (the index keeps the full postings).
+    """
+    if len(text) < 2 * DENSE:  # a posting is two characters at least: too short to be dense
+        return text
+    postings = decode_postings(text)
+    if len(postings) < DENSE:
+        return text
+    titled = [page for page, level in postings.items() if level >= TITLE_BONUS]
+    return DENSE_MARK + deltas(list(postings)) + DENSE_MARK + deltas(titled)
+
+
+def read_published(text: str) -> dict[int, int]:
+    """What search.js reads from a published term: page id -> impact."""
+    if not text.startswith(DENSE_MARK):
+        return decode_postings(text)
+    ids, _, titled = text[1:].partition(DENSE_MARK)
+    out = dict.fromkeys(accumulate(read_varints(ids)), DENSE_IMPACT)
+    out.update(dict.fromkeys(accumulate(read_varints(titled)), DENSE_IMPACT + TITLE_BONUS))
+    return out
 
 
 def base36(n: int) -> str:

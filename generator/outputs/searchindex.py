@@ -5,7 +5,8 @@ Layout under search/index/ (static/search.js reads it; README "Search" says why)
 - `manifest.json`: the number of pages, the shards' hashes, and one compact row per page
   (its id, and its kind and session; each topic's pages) for filtering, counting and
   "newest first" without fetching anything else.
-- `t/<n>.<hash>.json`: term shard n, a term -> postings map. A term lives in shard
+- `t/<n>.<hash>.json`: term shard n, a term -> postings map (a term in most pages without
+  its impacts: searchcodec.published_postings). A term lives in shard
   `term_hash(term) % shards`; the number of shards is a power of two that keeps each around
   SHARD_BYTES, so a query fetches a few small files at any site size. Named by content: a
   shard that did not change keeps its name, its bytes and the reader's cached copy.
@@ -35,11 +36,12 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from ..model.urls import SEARCH_INDEX_DIR as INDEX_DIR
 from ..pages.render import OutputFile
 from ..pages.searchdocs import KIND_ORDER, Row, SearchDoc, shown_date
-from .searchcodec import base36, deltas, encode_postings, first_step, term_hash, varint
+from .searchcodec import (TITLE_BONUS, base36, deltas, encode_postings, first_step, published_postings, term_hash,
+                          varint)
 from .searchtext import Terms, count_terms, fold, index_terms
 
 MANIFEST = f"{INDEX_DIR}/manifest.json"
-FORMAT = 1  # bumped when the layout changes: search.js refuses what it does not know
+FORMAT = 2  # bumped when the layout changes: search.js refuses what it does not know (2: dense terms)
 SHARD_BYTES = 16 * 1024  # aim per term shard (search.js fetches one per query term)
 SLOTS = 4096  # ids per day
 UNDATED_DAYS = 64  # pseudo-days 0..63 spread the undated pages (people, standalone pages)
@@ -48,7 +50,7 @@ EPOCH = dt.date(1900, 1, 1)
 K1, B, REFERENCE_LENGTH = 1.2, 0.75, 2000
 WEIGHTS = (5, 2, 1)  # heading (title, names), labels, body
 # impacts are 1..63, one character each: BM25's part (1..31), plus 32 for a term in the title
-SATURATED, TITLE_BONUS = 31, 32
+SATURATED = 31
 HASH_CHARS = 8  # hex digits of a shard's hash in its name
 
 
@@ -189,7 +191,7 @@ def finish_files(state: IndexState, dirty: Iterable[int], made: list[OutputFile]
     old = {path.split("/")[-1].split(".")[0]: path for path in state.files if path.startswith(f"{INDEX_DIR}/t/")}
     hashes = {int(n): path.split(".")[-2] for n, path in old.items()}
     for n in sorted(set(dirty)):
-        data = _json(state.shards[n])
+        data = _json({term: published_postings(text) for term, text in state.shards[n].items()})
         digest = hashlib.sha1(data).hexdigest()
         hashes[n] = digest[:HASH_CHARS]
         if str(n) in old:

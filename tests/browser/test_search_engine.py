@@ -60,6 +60,21 @@ def test_python_and_javascript_send_a_term_to_the_same_shard(searcher):
     assert got == [term_hash(t) for t in terms]
 
 
+def test_python_and_javascript_read_published_postings_alike(searcher, monkeypatch):
+    """Postings as kept and, for a term in most pages, without impacts: search.js reads both."""
+    import random
+    from generator.outputs import searchcodec as codec
+    monkeypatch.setattr(codec, "DENSE", 50)
+    rng = random.Random(5)
+    texts = []
+    for n in (3, 49, 50, 400):
+        ids = sorted(rng.sample(range(1, 40_000_000), n))
+        texts.append(codec.published_postings(codec.encode_postings(ids, [rng.randint(1, 63) for _ in ids])))
+    assert [t.startswith("!") for t in texts] == [False, False, True, True]
+    got = searcher.page.evaluate("(texts) => texts.map(t => window.congressSearch.decode(t))", texts)
+    assert got == [[list(pair) for pair in codec.read_published(t).items()] for t in texts]
+
+
 @pytest.mark.parametrize("query, expected", [
     ("２０２１年", "news/quan-jiao/"),  # full-width digits are the same as 2021
     ("abc", "news/quan-jiao/"),  # full-width letters, any case
@@ -126,7 +141,7 @@ def test_a_damaged_index_says_search_is_unavailable_and_the_page_keeps_working(b
     elif damage == "truncated":
         shard.write_bytes(shard.read_bytes()[: len(shard.read_bytes()) // 2])
     else:
-        (index / "manifest.json").write_text('{"format": 1, "pages": 3, "shards": "zz"', encoding="utf-8")
+        (index / "manifest.json").write_text('{"format": 2, "pages": 3, "shards": "zz"', encoding="utf-8")
     s = Searcher(browser, out)
     try:
         s.log.failed.clear()
