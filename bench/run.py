@@ -406,7 +406,7 @@ def main() -> int:
                         help="where corpora and outputs go (default /tmp/congress-bench)")
     parser.add_argument("--no-pelican", action="store_true")
     parser.add_argument("--no-hugo", action="store_true")
-    parser.add_argument("--no-pagefind", action="store_true", help="skip Hugo + Pagefind and the search-cost table")
+    parser.add_argument("--no-pagefind", action="store_true", help="skip Hugo + Pagefind, and Pagefind in the search-cost table (ours is measured at every size)")
     parser.add_argument("--quiet-wait", type=float, default=0.0,
                         help="before each sample, wait up to this many seconds for the machine to be idle "
                              "(other work on a shared machine distorts the figures)")
