@@ -34,6 +34,7 @@
   var siteRoot = new URL(root.getAttribute("data-root"), document.baseURI).href;
   var manifest = null, shards = {}, docs = {};
   var results = [], shown = 0, seq = 0, timer = 0, current = null;
+  var ignored = "";  /* what the address asked that the page cannot do: said with the first search */
 
   /* -- text, exactly as generator/searchtext.py cuts it -------------------------------- */
   var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
@@ -198,10 +199,9 @@
 
   /* -- ranking -------------------------------------------------------------------------- */
   function shardOf(m, term) { return termHash(term) % m.hashes.length; }
-  /* The boosts worth fetching: those in shards fetched anyway, and others while few shards are. */
-  function affordable(m, terms, boosts) {
+  /* The boosts worth fetching: those in shards fetched already, and others in BOOST_SHARDS more. */
+  function affordable(m, boosts) {
     var seen = {}, count = 0;
-    terms.forEach(function (t) { var n = shardOf(m, t); if (!seen[n]) { seen[n] = true; count++; } });
     return boosts.filter(function (b) {
       var n = shardOf(m, b);
       if (seen[n] || shards[n]) return true;  /* fetched already */
@@ -231,7 +231,7 @@
   /* The results again, those holding more of the parts' inner pairs first (a stable sort: the
      ranking stands within each tier); null when nothing is to be gained. */
   function reranked(m, parts, ids) {
-    var boosts = affordable(m, [], allTerms(parts, "boosts"));
+    var boosts = affordable(m, allTerms(parts, "boosts"));
     if (!boosts.length) return Promise.resolve(null);
     return Promise.all(boosts.map(function (b) { return shard(m, b); })).then(function (texts) {
       var lists = texts.map(decode);
@@ -449,11 +449,11 @@
   /* The status line: how many were found, and whether they hold the query as written. */
   function tell(c) {
     var n = results.length, text;
+    var none = c.parts.length && !c.exact;  /* none shown holds the query as written */
     if (!n) text = "没有找到与" + c.what + "有关的内容。请换一个词，或减少筛选条件。";
-    else if (c.apart) text = "没有找到完整包含" + c.what + "的内容；以下 " + n + " 条含有其中的字词，但不相连。";
-    else if (c.parts.length && !c.exact && shown >= n)
+    else if (c.apart || (none && shown >= n))
       text = "没有找到完整包含" + c.what + "的内容；以下 " + n + " 条含有其中的字词，但不相连。";
-    else if (c.parts.length && !c.exact)
+    else if (none)
       text = "找到 " + n + " 条与" + c.what + "有关的结果；已显示的 " + shown + " 条都不完整包含它，只含有其中的字词。";
     else text = "找到 " + n + " 条与" + c.what + "有关的结果。";
     if (c.cut) text += "搜索词较长，只按其中一部分查找。";
@@ -557,7 +557,7 @@
     });
   });
 
-  var params = new URLSearchParams(location.search), ignored = "";
+  var params = new URLSearchParams(location.search);
   var asked = params.get("q") || "";
   input.value = asked.slice(0, QUERY_MAX);
   if (asked.length > QUERY_MAX) ignored += "（搜索词超过 " + QUERY_MAX + " 个字，只用了前 " + QUERY_MAX + " 个。）";

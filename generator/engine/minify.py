@@ -16,12 +16,11 @@ from pathlib import Path
 import rcssmin
 import rjsmin
 
+MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
+
 
 def published(rel: str, path: Path) -> bytes | None:
     """The bytes to publish for the site-relative file `rel` read from `path`, or None when the
     file is published as it is (it is then not read here)."""
-    if rel.startswith("static/") and rel.endswith(".css"):
-        return rcssmin.cssmin(path.read_bytes())
-    if rel.startswith("static/") and rel.endswith(".js"):
-        return rjsmin.jsmin(path.read_bytes())
-    return None
+    minify = MINIFIERS.get(Path(rel).suffix) if rel.startswith("static/") else None
+    return minify(path.read_bytes()) if minify else None
