@@ -61,7 +61,10 @@ def s3_place(moto: MotoServer, bucket: str, port: int | None = None, **env: str)
 
 
 def _walk(folder: Path) -> dict[str, Path]:
-    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The remote's files. os.walk, not rglob: rsync removes its temporary folders (.~tmp~) while
+    a publish runs, and a folder gone between its listing and its scan is skipped, not an error."""
+    found = (Path(top) / name for top, _, names in os.walk(folder) for name in names)
+    return {p.relative_to(folder).as_posix(): p for p in sorted(found) if p.is_file()}
 
 
 def _marks(folder: Path) -> dict[str, tuple[int, int]]:
