@@ -566,8 +566,8 @@
     if (v && Array.prototype.some.call(s.options, function (o) { return o.value === v; })) s.value = v;
     else if (v) ignored += "（没有“" + v + "”这个筛选条件，已忽略。）";
   });
-  /* On a phone the results come first: the filters fold away unless one is chosen. */
-  if (filtersBox && !Object.keys(chosen()).length && window.matchMedia("(max-width: 40em)").matches) filtersBox.open = false;
+  /* On a phone the filters stay folded (results first) unless the address chooses one. */
+  if (filtersBox && Object.keys(chosen()).length) filtersBox.open = true;
   if (input.value || Object.keys(chosen()).length) search();
   window.congressSearch = { fold: fold, parse: parseQuery, hash: termHash,
     decode: function (text) { return Array.from(decode(text)); } };

@@ -109,6 +109,34 @@ def test_a_filter_the_page_does_not_have_is_said_to_be_ignored(browser, site):
         served.server.shutdown()
 
 
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_filters_are_folded_on_a_phone_only_and_nothing_moves_when_the_page_is_ready(browser, site, width):
+    """The filters' <details> is closed in the HTML and shown by CSS on wide screens, so search.js never
+    moves the layout after the first paint (Lighthouse found the footer moving on a phone)."""
+    served = serve(site, "/renda/")
+    context, page, _ = open_page(browser, width=width, height=800)
+    try:
+        page.add_init_script("""window.__shifts = 0; new PerformanceObserver(l => { for (const e of l.getEntries())
+            if (!e.hadRecentInput) window.__shifts += e.value; }).observe({type: 'layout-shift', buffered: true});""")
+        page.goto(served.url("search/"))
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(300)
+        phone = width < 640
+        assert page.is_visible("select[data-filter=kind]") is not phone
+        assert page.is_visible("[data-search-filters] > summary") is phone
+        assert page.evaluate("window.__shifts") == 0
+        if phone:
+            page.click("[data-search-filters] > summary")
+        page.select_option("select[data-filter=kind]", "代表心声")
+        page.fill("[data-search-input]", "停车")
+        page.press("[data-search-input]", "Enter")
+        page.wait_for_function(DONE, timeout=20_000)
+        assert page.locator(".search-result").count() > 0
+    finally:
+        context.close()
+        served.server.shutdown()
+
+
 @pytest.mark.parametrize("large", [False, True])
 def test_on_a_phone_the_first_result_is_on_the_first_screen(browser, site, large):
     served = serve(site, "/renda/")

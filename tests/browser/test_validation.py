@@ -69,25 +69,49 @@ def lighthouse_site(real_site):
     s.server.shutdown()
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("name", list(PAGES))
-def test_lighthouse_scores_each_page_type(lighthouse_site, name, tmp_path):
-    """Lighthouse (mobile, its default throttling) gives 100 in every category. Performance is
-    measured on a machine other builds share: it must be at least 0.95 here (it is 1.0 when quiet)."""
+METRICS = ("first-contentful-paint", "largest-contentful-paint", "speed-index", "total-blocking-time",
+           "cumulative-layout-shift")
+PERFORMANCE_RUNS = 3  # Lighthouse's docs/variability.md: client resource contention moves the score most
+
+
+def lighthouse(url: str, report: Path) -> dict:
+    """One Lighthouse run (mobile, its default simulated throttling) of `url`, its JSON report."""
     if not LIGHTHOUSE.exists():
         pytest.fail("lighthouse missing: run scripts/install-test-deps.sh")
-    report = tmp_path / "lh.json"
-    done = subprocess.run([str(LIGHTHOUSE), lighthouse_site.url(PAGES[name]), "--quiet", "--output=json",
-                           f"--output-path={report}", f"--only-categories={','.join(CATEGORIES)}",
+    done = subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+                           f"--only-categories={','.join(CATEGORIES)}",
                            "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
                           capture_output=True, text=True, timeout=300, env={**os.environ, "CHROME_PATH": CHROMIUM})
     assert done.returncode == 0, done.stderr[-2000:]
-    data = json.loads(report.read_text(encoding="utf-8"))
-    scores = {k: data["categories"][k]["score"] for k in CATEGORIES}
-    print(name, scores)
-    failing = [k for k, a in data["audits"].items() if a.get("score") == 0 and a.get("scoreDisplayMode") == "binary"]
-    if name == "search":  # kept out of search engines on purpose (noindex): Lighthouse's is-crawlable says so
-        assert failing == ["is-crawlable"], failing
-        scores["seo"] = 1
-    assert scores["accessibility"] == scores["best-practices"] == scores["seo"] == 1, (scores, failing)
-    assert scores["performance"] >= 0.95, scores
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def timings(data: dict) -> str:
+    """The performance score's inputs and how busy the machine was (Lighthouse's benchmarkIndex)."""
+    audits = data["audits"]
+    shown = ", ".join(f"{m} {audits[m]['numericValue']:.0f}" for m in METRICS)
+    return f"{data['categories']['performance']['score']} ({shown}; benchmarkIndex {data['environment']['benchmarkIndex']})"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", list(PAGES))
+def test_lighthouse_scores_each_page_type(lighthouse_site, name, tmp_path):
+    """Lighthouse gives 100 in every category. Accessibility, best practices and SEO do not depend on
+    timing and must be 100 in every run, with no layout shift. Performance is timed on a machine the
+    other test worker shares, so it must reach 0.95 in one of up to three runs (1.0 when quiet); the
+    failure message lists every run's metrics."""
+    runs = []
+    for attempt in range(PERFORMANCE_RUNS):
+        data = lighthouse(lighthouse_site.url(PAGES[name]), tmp_path / f"lh{attempt}.json")
+        scores = {k: data["categories"][k]["score"] for k in CATEGORIES}
+        print(name, scores)
+        failing = [k for k, a in data["audits"].items() if a.get("score") == 0 and a.get("scoreDisplayMode") == "binary"]
+        if name == "search":  # kept out of search engines on purpose (noindex): Lighthouse's is-crawlable says so
+            assert failing == ["is-crawlable"], failing
+            scores["seo"] = 1
+        assert scores["accessibility"] == scores["best-practices"] == scores["seo"] == 1, (scores, failing)
+        assert data["audits"]["cumulative-layout-shift"]["numericValue"] == 0, timings(data)
+        runs.append(data)
+        if scores["performance"] >= 0.95:
+            break
+    assert runs[-1]["categories"]["performance"]["score"] >= 0.95, [timings(d) for d in runs]
