@@ -179,10 +179,10 @@ def _full(site_dir: Path, out: Path, include_drafts: bool, day: dt.date, jobs: i
                       published=published)
     result = builder.build()  # read -> model -> routes -> pages, unchanged work reused
     assert result.site is not None
-    search, index = _index(result.site, builder._jobs())  # outputs: the search index ...
+    search, index = _index(result.site, builder.workers)  # outputs: the search index ...
     files = result.files + _discovery(result) + index  # ... and feeds, sitemap, robots.txt, open data
     builder.save()  # before publishing (with the feeds' memo): good for the next run even if that fails
-    state = capture(result, builder._model, stats, day, search)
+    state = capture(result, builder.model_memo, stats, day, search)
     return Made(files, result.counts, result.problems.warnings, result.kinds, state, titles=result.titles)
 
 

@@ -210,7 +210,7 @@ class Builder(KeptWork):
         read.media_at = _media_paths(read.media, problems)
         read.made = prepare_media({rel: static[rel] for rel in read.media}, read.media_at,
                                   lambda rel: self._asset(rel, static[rel])[1], self.cache_dir or self.site_dir / CACHE_DIR,
-                                  problems, self._jobs())
+                                  problems, self.workers)
         return read
 
     def _render_site(self, read: _Read, site: Site, routes: list[Route], problems: Problems) -> BuildOutput:
@@ -237,7 +237,7 @@ class Builder(KeptWork):
         if problems:
             raise BuildFailed(problems)
         slots = found.slots
-        for number, data, said in render_pages(env, routes, base, found.todo, found.reused, self.stage, self._jobs(),
+        for number, data, said in render_pages(env, routes, base, found.todo, found.reused, self.stage, self.workers,
                                                self.progress):
             problems.items.extend(said)
             if isinstance(data, tuple):

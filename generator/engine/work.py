@@ -71,7 +71,7 @@ class KeptWork:
             key = self._body_keys[doc.path] = hashlib.sha1(doc.body.encode("utf-8", "surrogatepass")).hexdigest()
             if key not in self._markdown:
                 todo[key] = doc.body
-        jobs = self._jobs()
+        jobs = self.workers
         if len(todo) < parallel.POOL_MIN or jobs < 2:
             return
         keys = list(todo)
@@ -85,8 +85,15 @@ class KeptWork:
                 done += 1
             PINYIN_MEMO["slug"].update(slugs)
 
-    def _jobs(self) -> int:
+    @property
+    def workers(self) -> int:
+        """How many processes a step may use: the jobs asked for, or the machine's cores."""
         return max(1, self.jobs if self.jobs is not None else parallel.cores())
+
+    @property
+    def model_memo(self) -> dict[str, Any]:
+        """The model's memo (references, listings) as this build left it: kept for the in-place update."""
+        return self._model
 
     def _asset(self, rel: str, path: Path) -> tuple[str, str]:
         """(version for the URL, digest for the writer) of a static or media file, by size and mtime."""
