@@ -104,7 +104,7 @@ def test_lighthouse_scores_each_page_type(lighthouse_site, name, tmp_path):
     for attempt in range(PERFORMANCE_RUNS):
         data = lighthouse(lighthouse_site.url(PAGES[name]), tmp_path / f"lh{attempt}.json")
         scores = {k: data["categories"][k]["score"] for k in CATEGORIES}
-        print(name, scores)
+        print(name, timings(data))
         failing = [k for k, a in data["audits"].items() if a.get("score") == 0 and a.get("scoreDisplayMode") == "binary"]
         if name == "search":  # kept out of search engines on purpose (noindex): Lighthouse's is-crawlable says so
             assert failing == ["is-crawlable"], failing
