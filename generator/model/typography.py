@@ -43,13 +43,14 @@ CLAUSE_GAP = re.compile(r"(?<=[\u3400-\u9fff\uff01-\uff5e，。！？：；”�
 
 def clauses(title: str) -> Markup:
     """A headline, escaped, its space-separated Chinese clauses each in <span class="clause">,
-    all in one <span> (a link laid out as a flex box then holds one item, not a row of them)."""
+    all in one <span class="clauses"> (a link laid out as a flex box then holds one item, not a
+    row of them; the theme passes the link's underline down through it to each clause)."""
     parts = CLAUSE_GAP.split(title)  # clause, the space as written, clause, …
     if len(parts) == 1:
         return escape(title)
     inner = Markup("").join(Markup('<span class="clause">{}</span>').format(p) if i % 2 == 0 else escape(p)
                             for i, p in enumerate(parts))
-    return Markup("<span>{}</span>").format(inner)
+    return Markup('<span class="clauses">{}</span>').format(inner)
 
 
 def _wrap_text(text: str) -> str:
