@@ -67,8 +67,9 @@ def people_hint(found: list[tuple[str, str]]) -> str:
     return f"是不是 {shown}？"
 
 
-# Field names an editor may write in Chinese: the field each one means.
-CHINESE_FIELDS = {
+# Field names an editor may write in Chinese: the field each one means, or a tuple of fields
+# when kinds name the same thing differently (the first the file's kind has is suggested).
+CHINESE_FIELDS: dict[str, str | tuple[str, ...]] = {
     "标题": "title", "题目": "title", "日期": "date", "时间": "date", "会议": "session", "发言人": "speaker",
     "发言者": "speaker", "讲话人": "speaker", "报告人": "speaker", "类别": "kind", "身份": "role", "记者": "reporter",
     "作者": "author", "摘要": "summary", "专题": "topics", "主题": "topics", "草稿": "draft", "姓名": "name",
@@ -86,9 +87,10 @@ def nearest_field(key: str, known: Iterable[str]) -> str | None:
     lower = key.strip().lower()
     if lower in known:
         return lower
-    meant = CHINESE_FIELDS.get(key.strip())
-    if meant in known:
-        return meant
+    meant = CHINESE_FIELDS.get(key.strip(), ())
+    for name in (meant,) if isinstance(meant, str) else meant:  # a tuple: one name, a field per kind
+        if name in known:
+            return name
     scored = sorted((_share(lower, name), name) for name in known)  # reportor, darft, titel, sesion
     return scored[0][1] if scored and scored[0][0] <= CLOSE_ENOUGH else None
 
