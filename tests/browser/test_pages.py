@@ -251,6 +251,12 @@ LINES_JS = """() => {
   for (const el of document.querySelectorAll('time, .nw')) {
     if (new Set([...el.getClientRects()].map((r) => Math.round(r.top))).size > 1) out.splitDates.push(el.textContent);
   }
+  for (const el of document.querySelectorAll('.figure-value')) {  // a figure (43.3万余) whole; its unit may wrap
+    const number = document.createRange();
+    number.selectNodeContents(el.firstChild);
+    if (new Set([...number.getClientRects()].filter((r) => r.width > 1).map((r) => Math.round(r.top))).size > 1) out.splitDates.push(el.textContent);
+    if (el.getBoundingClientRect().right > el.closest('li').getBoundingClientRect().right + 0.5) out.splitDates.push(`${el.textContent} (beyond its box)`);
+  }
   const crumbs = document.querySelector('.crumbs ol');
   if (crumbs) for (const l of lines(crumbs)) if (/^[›>]/.test(l)) out.crumbStarts.push(l);
   return out;
